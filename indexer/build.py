@@ -1,0 +1,164 @@
+"""Build the index for a corpus: only when stale, into a new folder, swapped in atomically.
+
+Layout: the index path the user names (default instance/index) is a symbolic link to a build folder beside it
+(`index.<stamp>`). A build writes a complete new folder, then replaces the link with `os.replace`, which is atomic:
+a reader opens either the old index or the new one, never a half-written one, and a build that fails or is killed
+leaves the link, and so the previous index, untouched. Older build folders are removed after a successful swap.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from indexer.catalog import Catalog, load_catalog, read_version_text
+from indexer.errors import CorpusError
+from indexer.paragraphs import corpus_paragraphs
+from indexer.records import Paragraph
+from indexer.writer import print_progress, write_index
+from search.index import DICTIONARY_FILE, META_FILE, PARAGRAPHS_FILE, read_meta
+from search.segmenter import Dictionary
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_CORPUS = ROOT / "corpus"
+USER_DICT = "userdict.txt"
+
+# Code whose change changes what gets indexed: part of the fingerprint, so an upgrade rebuilds a stale index.
+_ANALYSIS_SOURCES = [
+    ROOT / "search" / name for name in ("folding.py", "analysis.py", "segmenter.py", "schema.py")
+] + [ROOT / "indexer" / name for name in ("paragraphs.py", "cleaning.py", "writer.py")]
+
+
+@dataclass
+class BuildReport:
+    built: bool  # False: the index was already up to date
+    path: Path
+    versions: dict[str, int]  # paragraphs per version
+    paragraphs: int
+    seconds: float
+
+
+def corpus_fingerprint(corpus_dir: Path, catalog: Catalog) -> str:
+    """Hash of everything an index is made from: catalog, version texts, user dictionary and analysis code."""
+    h = hashlib.sha256()
+    h.update((corpus_dir / "catalog.toml").read_bytes())
+    for version in catalog.versions.values():
+        h.update(version.id.encode())
+        h.update(read_version_text(version).encode())
+    user_dict = corpus_dir / USER_DICT
+    if user_dict.exists():
+        h.update(user_dict.read_bytes())
+    for source in _ANALYSIS_SOURCES:
+        if source.exists():
+            h.update(source.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def build_index(
+    index_path: Path,
+    corpus_dir: Path = DEFAULT_CORPUS,
+    *,
+    force: bool = False,
+    progress=print_progress,
+) -> BuildReport:
+    """Build `index_path` from `corpus_dir` unless it is up to date. Raises CorpusError for a bad corpus, before
+    anything on disk changes."""
+    started = time.perf_counter()
+    corpus_dir = Path(corpus_dir)
+    index_path = Path(index_path)
+    catalog = load_catalog(corpus_dir)
+    fingerprint = corpus_fingerprint(corpus_dir, catalog)
+    current = read_meta(index_path)
+    if current and current.get("fingerprint") == fingerprint and not force:
+        return BuildReport(False, index_path, current["versions"], current["paragraphs"], 0.0)
+
+    paragraphs = corpus_paragraphs(catalog)
+    user_dict = corpus_dir / USER_DICT
+    dictionary = Dictionary.jieba_default(user_dict if user_dict.exists() else None)
+    write_paragraphs_index(
+        paragraphs, dictionary, index_path, fingerprint=fingerprint, progress=progress, started=started
+    )
+    meta = read_meta(index_path) or {}
+    return BuildReport(True, index_path, meta.get("versions", {}), len(paragraphs), time.perf_counter() - started)
+
+
+def write_paragraphs_index(
+    paragraphs: list[Paragraph],
+    dictionary: Dictionary,
+    index_path: Path,
+    *,
+    fingerprint: str,
+    progress=print_progress,
+    workers: int | None = None,
+    started: float | None = None,
+) -> Path:
+    """Write a complete index of `paragraphs` into a new build folder and swap it in; returns the folder."""
+    started = time.perf_counter() if started is None else started
+    index_path = index_path.absolute()
+    if index_path.exists() and not index_path.is_symlink():
+        raise CorpusError(f"{index_path}: exists and is not a jiaokan index link; move it away or pick another --index")
+    index_path.parent.mkdir(parents=True, exist_ok=True)
+    build_dir = index_path.parent / f"{index_path.name}.{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
+    try:
+        seen = write_index(paragraphs, dictionary, build_dir, workers=workers, progress=progress)
+        dictionary.restricted_to(seen).save(build_dir / DICTIONARY_FILE)
+        # Paragraph records in corpus order, for listing and for neighbours, without opening the index.
+        (build_dir / PARAGRAPHS_FILE).write_text(
+            json.dumps([p.to_dict() for p in paragraphs], ensure_ascii=False), encoding="utf-8"
+        )
+        versions: dict[str, int] = {}
+        for p in paragraphs:
+            versions[p.version] = versions.get(p.version, 0) + 1
+        meta = {
+            "fingerprint": fingerprint,
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "paragraphs": len(paragraphs),
+            "versions": versions,
+            "seconds": round(time.perf_counter() - started, 3),
+        }
+        # The meta file is written last: a folder without it is an unfinished build.
+        (build_dir / META_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+    except BaseException:
+        shutil.rmtree(build_dir, ignore_errors=True)
+        raise
+    _swap_in(index_path, build_dir)
+    return build_dir
+
+
+def _swap_in(index_path: Path, build_dir: Path) -> None:
+    link_tmp = index_path.parent / f".{index_path.name}.link-{os.getpid()}"
+    if link_tmp.is_symlink() or link_tmp.exists():
+        link_tmp.unlink()
+    link_tmp.symlink_to(build_dir.name)
+    os.replace(link_tmp, index_path)
+    _remove_old_builds(index_path, keep={build_dir.name})
+
+
+def _remove_old_builds(index_path: Path, keep: set[str]) -> None:
+    """Keep the new build and the one before it (a running server may still be reading it); remove the rest,
+    and unfinished folders of builds whose process is gone."""
+    finished = []
+    for folder in index_path.parent.glob(f"{index_path.name}.*"):
+        if not folder.is_dir() or folder.name in keep:
+            continue
+        if (folder / META_FILE).exists():
+            finished.append(folder)
+        elif not _process_alive(folder.name.rsplit("-", 1)[-1]):
+            shutil.rmtree(folder, ignore_errors=True)
+    finished.sort(key=lambda f: f.stat().st_mtime, reverse=True)
+    for folder in finished[1:]:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _process_alive(pid: str) -> bool:
+    try:
+        os.kill(int(pid), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    return True

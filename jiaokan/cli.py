@@ -1,0 +1,145 @@
+"""The `jiaokan` command: a thin layer over indexer/ and search/.
+
+Errors a user can fix print one line and exit with status 2 (as grep does for trouble); `jiaokan search` exits
+1 when nothing matched. Heavy modules are imported inside the commands: a lookup's start-up is its cost.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class UserError(click.ClickException):
+    exit_code = 2
+
+    def show(self, file=None):
+        click.echo(f"jiaokan: {self.message}", err=True)
+
+
+def _index_option(f):
+    return click.option(
+        "--index",
+        "index_path",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="Index folder (default: $JIAOKAN_INDEX or instance/index).",
+    )(f)
+
+
+def _corpus_option(f):
+    return click.option(
+        "--corpus",
+        "corpus_dir",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="Corpus folder with catalog.toml (default: $JIAOKAN_CORPUS or the bundled corpus/).",
+    )(f)
+
+
+def _corpus_dir(corpus_dir: Path | None) -> Path:
+    if corpus_dir:
+        return corpus_dir
+    if os.environ.get("JIAOKAN_CORPUS"):
+        return Path(os.environ["JIAOKAN_CORPUS"])
+    from indexer.build import DEFAULT_CORPUS
+
+    return DEFAULT_CORPUS
+
+
+def _index_path(index_path: Path | None) -> Path:
+    from search.index import default_index_path
+
+    return index_path or default_index_path()
+
+
+def _echo_json(data) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=1))
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(package_name="jiaokan")
+def main():
+    """校勘 jiaokan: search and compare the published versions of the China–Russia joint statements."""
+
+
+@main.command()
+@_index_option
+@_corpus_option
+@click.option("--force", is_flag=True, help="Rebuild even if the index is up to date.")
+def index(index_path, corpus_dir, force):
+    """Build the index (only if the corpus or the analysis changed)."""
+    from indexer.build import build_index
+    from indexer.errors import CorpusError
+
+    path = _index_path(index_path)
+    try:
+        report = build_index(path, _corpus_dir(corpus_dir), force=force)
+    except CorpusError as e:
+        raise UserError(str(e)) from None
+    versions = ", ".join(f"{v} {n}" for v, n in report.versions.items())
+    if report.built:
+        click.echo(
+            f"built {path}: {len(report.versions)} versions, {report.paragraphs} paragraphs "
+            f"in {report.seconds:.2f} s ({versions})"
+        )
+    else:
+        click.echo(f"{path} is up to date: {len(report.versions)} versions, {report.paragraphs} paragraphs ({versions})")
+
+
+@main.command()
+@_corpus_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def versions(corpus_dir, as_json):
+    """The catalog: every version, what it covers, and its paragraph count."""
+    from indexer.catalog_view import catalog_overview
+    from indexer.errors import CorpusError
+
+    try:
+        overview = catalog_overview(_corpus_dir(corpus_dir))
+    except CorpusError as e:
+        raise UserError(str(e)) from None
+    if as_json:
+        _echo_json(overview)
+        return
+    for v in overview["versions"]:
+        click.echo(f"{v['id']}\t{v['paragraphs']} paragraphs\t{v['coverage']}\t{v['path']}")
+        click.echo(f"\t{v['statement']['title_zh']} ({v['statement']['date']})")
+        click.echo(f"\t{v['publisher']}: {v['covers']}")
+
+
+@main.command()
+@_index_option
+@click.option("--version", "version_id", default=None, help="Only this version's paragraphs.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON array.")
+def paragraphs(index_path, version_id, as_json):
+    """The indexed paragraphs, in corpus order, with all their fields."""
+    from search.errors import SearchError
+    from search.index import open_index
+
+    try:
+        records = open_index(_index_path(index_path)).paragraphs
+    except SearchError as e:
+        raise UserError(str(e)) from None
+    if version_id is not None:
+        known = dict.fromkeys(p["version"] for p in records)
+        if version_id not in known:
+            raise UserError(f"unknown version id {version_id!r} (known: {', '.join(known)})")
+        records = [p for p in records if p["version"] == version_id]
+    if as_json:
+        _echo_json(records)
+        return
+    for p in records:
+        click.echo(f"{p['id']}\t{p['section']}\t{p['kind']}\t{p['lang']}\t{p['text']}")
+
+
+def run():  # pragma: no cover - console entry guard
+    try:
+        main()
+    except BrokenPipeError:
+        sys.exit(0)

@@ -1,0 +1,1 @@
+"""Schema and analysis of the index, query parsing, searching, ranking and highlighting."""

@@ -1,0 +1,107 @@
+"""The one analysis pipeline: paragraphs when indexing and queries when searching both go through `analyze()`.
+
+    text --fold--> folded text --units--> Han characters and Latin/digit words
+                                  |--> grams: every unit (position p) and every pair of adjacent units (position p)
+                                  '--> words: jieba-algorithm words of each Han run, stemmed English words
+
+`grams` makes every string findable: a Han string of n characters is the phrase of its n-1 character pairs, at
+consecutive positions, whatever jieba does with the paragraph's context; one character is its unigram. English word
+pairs are grams too, so an exact English phrase is one term. `words` carries the meaning-bearing units for ranking
+(BM25F) and stemmed English ("vaccines" finds "vaccine"). Positions count units and words, not characters, so phrase
+queries work in both fields.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from search.folding import HAN, Folded, fold
+from search.segmenter import Dictionary
+
+_UNIT = re.compile(rf"[{HAN}]|[^\W_{HAN}]+(?:['’][^\W_{HAN}]+)*")
+_HAN_CHAR = re.compile(rf"[{HAN}]")
+
+
+@dataclass(slots=True)
+class Analysis:
+    folded: Folded
+    units: list[str]  # Han characters and lower-case Latin/digit words, in order
+    unit_starts: list[int]  # offsets into folded.text
+    unit_ends: list[int]
+    han: list[bool]  # units[i] is a Han character
+    adjacent: list[bool]  # adjacent[i]: units i and i+1 touch (no gap, or only spaces between two Latin words)
+    words: list[str]  # words-field terms, in order (position = index)
+    word_units: list[tuple[int, int]]  # words[j] spans units [a, b)
+
+    def gram(self, i: int) -> str:
+        """The pair term of units i and i+1."""
+        a, b = self.units[i], self.units[i + 1]
+        return a + b if (self.han[i] or self.han[i + 1]) else a + " " + b
+
+    def span(self, first_unit: int, last_unit: int) -> tuple[int, int]:
+        """Offsets in the original text of units first_unit..last_unit inclusive."""
+        return self.folded.span(self.unit_starts[first_unit], self.unit_ends[last_unit])
+
+    def gram_postings(self) -> dict[str, list[int]]:
+        postings: dict[str, list[int]] = {}
+        units, adjacent = self.units, self.adjacent
+        for p, u in enumerate(units):
+            postings.setdefault(u, []).append(p)
+            if p < len(adjacent) and adjacent[p]:
+                postings.setdefault(self.gram(p), []).append(p)
+        return postings
+
+    def word_postings(self) -> dict[str, list[int]]:
+        postings: dict[str, list[int]] = {}
+        for p, w in enumerate(self.words):
+            postings.setdefault(w, []).append(p)
+        return postings
+
+
+def analyze(text: str, dictionary: Dictionary) -> Analysis:
+    folded = fold(text)
+    ftext = folded.text
+    units: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for m in _UNIT.finditer(ftext):
+        units.append(m.group())
+        starts.append(m.start())
+        ends.append(m.end())
+    han = [len(u) == 1 and _HAN_CHAR.match(u) is not None for u in units]
+    adjacent = []
+    for i in range(len(units) - 1):
+        gap = ftext[ends[i] : starts[i + 1]]
+        adjacent.append(gap == "" or (not han[i] and not han[i + 1] and gap.isspace()))
+
+    words: list[str] = []
+    word_units: list[tuple[int, int]] = []
+    i = 0
+    n = len(units)
+    while i < n:
+        if not han[i]:
+            words.append(english_term(units[i]))
+            word_units.append((i, i + 1))
+            i += 1
+            continue
+        j = i + 1
+        while j < n and han[j] and adjacent[j - 1]:
+            j += 1
+        k = i
+        for w in dictionary.segment("".join(units[i:j])):
+            words.append(w)
+            word_units.append((k, k + len(w)))
+            k += len(w)
+        i = j
+    return Analysis(folded, units, starts, ends, han, adjacent, words, word_units)
+
+
+@lru_cache(maxsize=100_000)
+def english_term(word: str) -> str:
+    """Words-field form of a Latin or digit word: possessive dropped, Porter-stemmed."""
+    from whoosh.lang.porter import stem
+
+    if word.endswith(("'s", "’s")):
+        word = word[:-2]
+    return stem(word) if not word.isdigit() else word

@@ -1,0 +1,118 @@
+"""Folding: make text equal where a reader sees no difference, and remember where each folded character came from.
+
+Folding is applied to paragraphs when indexing and to queries when searching, so both meet in the same form:
+  - NFKC width and compatibility forms (ＡＵＫＵＳ -> AUKUS, full-width punctuation -> ASCII), and lower case;
+  - spaces between a Han character and a digit are dropped ("2030 年" -> "2030年"), as PDF text inserts them;
+  - Traditional script -> Simplified (北約 -> 北约). Text written in Traditional (it holds characters that OpenCC's
+    t2s changes) is converted with Taiwan phrase tables too (人工智慧 -> 人工智能, 資訊 -> 信息). Text without any
+    Traditional character gets only t2s, which leaves Simplified text untouched: the phrase tables applied to
+    Simplified text would merge distinct words (核心 -> 内核, 建立 -> 创建, 智慧 -> 智能).
+The stored text is never altered: `Folded.span()` maps a folded range back to offsets in the original.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Han ideographs: the unified blocks and extensions, and compatibility ideographs.
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_CJK_DIGIT_SPACE = re.compile(rf"(?<=[{HAN}])\s+(?=\d)|(?<=\d)\s+(?=[{HAN}])")
+
+
+@dataclass(frozen=True, slots=True)
+class Folded:
+    text: str  # the folded text
+    starts: list[int]  # starts[i]: offset in the original of the character folded text[i] came from
+    ends: list[int]  # ends[i]: end offset in the original of that character
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Original [start, end) offsets covering folded characters [start, end)."""
+        return self.starts[start], self.ends[end - 1]
+
+
+@lru_cache(maxsize=2)
+def _converter(config: str):
+    import opencc  # C++ library with its own dictionaries: no download, about 3 ms to load
+
+    return opencc.OpenCC(config)
+
+
+def fold(text: str) -> Folded:
+    n = len(text)
+    starts = list(range(n))
+    ends = list(range(1, n + 1))
+
+    # Width, compatibility forms and case. Per character only where the whole-string form changes the length
+    # (rare: ligatures, circled numbers), so offsets stay exact.
+    folded = unicodedata.normalize("NFKC", text).lower()
+    if len(folded) != n:
+        folded, starts, ends = _fold_per_char(text)
+
+    # Drop spaces between Han characters and digits.
+    if _CJK_DIGIT_SPACE.search(folded):
+        keep = [True] * len(folded)
+        for m in _CJK_DIGIT_SPACE.finditer(folded):
+            for i in range(m.start(), m.end()):
+                keep[i] = False
+        folded = "".join(c for c, k in zip(folded, keep) if k)
+        starts = [s for s, k in zip(starts, keep) if k]
+        ends = [e for e, k in zip(ends, keep) if k]
+
+    # Traditional -> Simplified.
+    simplified = _converter("t2s").convert(folded)
+    if simplified != folded:
+        simplified = _converter("tw2sp").convert(folded)
+        if len(simplified) != len(folded):
+            starts, ends = _realign(folded, simplified, starts, ends)
+        folded = simplified
+    return Folded(folded, starts, ends)
+
+
+def fold_text(text: str) -> str:
+    return fold(text).text
+
+
+def has_traditional(text: str) -> bool:
+    return _converter("t2s").convert(text) != text
+
+
+def regional_reading(text: str) -> str | None:
+    """For a query written only in characters common to both scripts (人工智慧, 晶片), the Taiwan-vocabulary reading
+    (人工智能, 芯片) if it differs; None otherwise. Search uses it as an alternative, never as a replacement."""
+    if has_traditional(text):
+        return None
+    other = _converter("tw2sp").convert(text)
+    return other if other != text else None
+
+
+def _fold_per_char(text: str) -> tuple[str, list[int], list[int]]:
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for i, ch in enumerate(text):
+        f = unicodedata.normalize("NFKC", ch).lower()
+        out.append(f)
+        starts.extend([i] * len(f))
+        ends.extend([i + 1] * len(f))
+    return "".join(out), starts, ends
+
+
+def _realign(before: str, after: str, starts: list[int], ends: list[int]) -> tuple[list[int], list[int]]:
+    """Offsets for `after` when phrase conversion changed the length (網際網路 -> 互联网): characters inside a
+    replaced block all map to the whole original block."""
+    new_starts: list[int] = []
+    new_ends: list[int] = []
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            new_starts.extend(starts[i1:i2])
+            new_ends.extend(ends[i1:i2])
+        elif j2 > j1:
+            lo = starts[i1] if i2 > i1 else (ends[i1 - 1] if i1 else 0)
+            hi = ends[i2 - 1] if i2 > i1 else lo
+            new_starts.extend([lo] * (j2 - j1))
+            new_ends.extend([hi] * (j2 - j1))
+    return new_starts, new_ends

@@ -1,0 +1,77 @@
+"""Opening a built index: the Whoosh index, its corpus dictionary and its paragraph list, loaded once and shared."""
+from __future__ import annotations
+
+import json
+import os
+from functools import cached_property
+from pathlib import Path
+
+from search.errors import IndexNotBuilt
+from search.segmenter import Dictionary
+
+META_FILE = "jiaokan.json"
+DICTIONARY_FILE = "dictionary.json"
+PARAGRAPHS_FILE = "paragraphs.json"
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_INDEX = ROOT / "instance" / "index"
+
+
+def default_index_path() -> Path:
+    return Path(os.environ.get("JIAOKAN_INDEX") or DEFAULT_INDEX)
+
+
+def read_meta(index_path: Path) -> dict | None:
+    try:
+        return json.loads((Path(index_path) / META_FILE).read_text(encoding="utf-8"))
+    except (FileNotFoundError, NotADirectoryError, json.JSONDecodeError):
+        return None
+
+
+class CorpusIndex:
+    """One build of the index. `path` is the link the user named; `build_dir` the folder it pointed to when
+    opened, so a rebuild (which moves the link) can be noticed with `is_current()`."""
+
+    def __init__(self, path: Path):
+        from whoosh import index as whoosh_index
+
+        self.path = Path(path)
+        self.build_dir = self.path.resolve()
+        self.meta = read_meta(self.build_dir)
+        if self.meta is None:
+            raise IndexNotBuilt(f"no index at {self.path}; build it with: jiaokan index")
+        self.ix = whoosh_index.open_dir(str(self.build_dir))
+        self._searcher = None
+
+    @cached_property
+    def dictionary(self) -> Dictionary:
+        return Dictionary.load(self.build_dir / DICTIONARY_FILE)
+
+    @cached_property
+    def paragraphs(self) -> list[dict]:
+        return json.loads((self.build_dir / PARAGRAPHS_FILE).read_text(encoding="utf-8"))
+
+    @cached_property
+    def paragraph_index(self) -> dict[str, int]:
+        return {p["id"]: i for i, p in enumerate(self.paragraphs)}
+
+    def searcher(self):
+        """A searcher shared by callers (Whoosh searchers are safe to share for reading)."""
+        if self._searcher is None:
+            self._searcher = self.ix.searcher()
+        return self._searcher
+
+    def is_current(self) -> bool:
+        try:
+            return self.path.resolve() == self.build_dir
+        except OSError:
+            return False
+
+    def close(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+        self.ix.close()
+
+
+def open_index(path: Path | None = None) -> CorpusIndex:
+    return CorpusIndex(path or default_index_path())
