@@ -57,7 +57,9 @@ class CorpusIndex:
     def searcher(self):
         """A searcher shared by callers (Whoosh searchers are safe to share for reading)."""
         if self._searcher is None:
-            self._searcher = self.ix.searcher()
+            from whoosh import scoring
+
+            self._searcher = self.ix.searcher(weighting=scoring.BM25F())
         return self._searcher
 
     def is_current(self) -> bool:

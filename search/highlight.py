@@ -1,0 +1,91 @@
+"""Highlights and snippets: exact spans of what matched, as code-point offsets into the stored text.
+
+Spans come from the same units the index matched (search/matching.py), mapped back through folding, so the span for
+the query 2030年 covers "2030 年" as printed, and the span for 北約 covers 北约.
+"""
+from __future__ import annotations
+
+import html
+import re
+
+from search.analysis import Analysis
+
+_SENTENCE_END = re.compile(r"[。！？；.!?;]+[”’\"')）]*")
+SNIPPET_CHARS = 160  # about two sentences of Chinese: enough context to judge a hit from the list
+
+
+def merge_spans(spans: list[tuple[int, int]]) -> list[list[int]]:
+    """Sort, and merge spans that overlap or touch."""
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return merged
+
+
+def unit_spans(doc: Analysis, unit_ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    return [doc.span(first, last) for first, last in unit_ranges]
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """[start, end) of each sentence, cut after 。！？；.!?; (and any closing quote that follows)."""
+    bounds = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        end = m.end()
+        bounds.append((start, end))
+        start = end
+    if start < len(text):
+        bounds.append((start, len(text)))
+    return bounds
+
+
+def snippet(text: str, spans: list[list[int]], max_chars: int = SNIPPET_CHARS) -> str:
+    """HTML: whole sentences around the best spans, escaped, with <mark> around spans and … where text was cut."""
+    sents = sentences(text)
+    if not sents:
+        return ""
+    if not spans:
+        chosen = [0]
+    else:
+        # Sentences by how many spans they hold; take the best, then its neighbours with spans, within the budget.
+        counts = [sum(1 for s, e in spans if s < b and e > a) for a, b in sents]
+        best = max(range(len(sents)), key=lambda i: (counts[i], -i))
+        chosen = [best]
+        size = sents[best][1] - sents[best][0]
+        for i in sorted(range(len(sents)), key=lambda i: (-counts[i], abs(i - best))):
+            if i in chosen or counts[i] == 0:
+                continue
+            length = sents[i][1] - sents[i][0]
+            if size + length > max_chars:
+                continue
+            chosen.append(i)
+            size += length
+        chosen.sort()
+    parts = []
+    previous_end = 0
+    for i in chosen:
+        a, b = sents[i]
+        if a > previous_end:
+            parts.append("…")
+        parts.append(_marked(text, a, b, spans))
+        previous_end = b
+    if previous_end < len(text):
+        parts.append("…")
+    return "".join(parts).strip()
+
+
+def _marked(text: str, start: int, end: int, spans: list[list[int]]) -> str:
+    out = []
+    pos = start
+    for s, e in spans:
+        s, e = max(s, start), min(e, end)
+        if s >= e:
+            continue
+        out.append(html.escape(text[pos:s]))
+        out.append("<mark>" + html.escape(text[s:e]) + "</mark>")
+        pos = e
+    out.append(html.escape(text[pos:end]))
+    return "".join(out)
