@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from indexer.catalog import Catalog, load_catalog, read_version_text
+from indexer.catalog_view import catalog_overview
 from indexer.errors import CorpusError
 from indexer.paragraphs import corpus_paragraphs
 from indexer.records import Paragraph
 from indexer.writer import print_progress, write_index
-from search.index import DICTIONARY_FILE, META_FILE, PARAGRAPHS_FILE, read_meta
+from search.index import CATALOG_FILE, DICTIONARY_FILE, META_FILE, PARAGRAPHS_FILE, read_meta
 from search.segmenter import Dictionary
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,7 +31,7 @@ USER_DICT = "userdict.txt"
 # Code whose change changes what gets indexed: part of the fingerprint, so an upgrade rebuilds a stale index.
 _ANALYSIS_SOURCES = [
     ROOT / "search" / name for name in ("folding.py", "analysis.py", "segmenter.py", "schema.py")
-] + [ROOT / "indexer" / name for name in ("paragraphs.py", "cleaning.py", "writer.py")]
+] + [ROOT / "indexer" / name for name in ("paragraphs.py", "cleaning.py", "writer.py", "build.py", "catalog_view.py")]
 
 
 @dataclass
@@ -77,10 +78,17 @@ def build_index(
         return BuildReport(False, index_path, current["versions"], current["paragraphs"], 0.0)
 
     paragraphs = corpus_paragraphs(catalog)
+    overview = catalog_overview(corpus_dir)
     user_dict = corpus_dir / USER_DICT
     dictionary = Dictionary.jieba_default(user_dict if user_dict.exists() else None)
     write_paragraphs_index(
-        paragraphs, dictionary, index_path, fingerprint=fingerprint, progress=progress, started=started
+        paragraphs,
+        dictionary,
+        index_path,
+        fingerprint=fingerprint,
+        catalog=overview,
+        progress=progress,
+        started=started,
     )
     meta = read_meta(index_path) or {}
     return BuildReport(True, index_path, meta.get("versions", {}), len(paragraphs), time.perf_counter() - started)
@@ -92,6 +100,7 @@ def write_paragraphs_index(
     index_path: Path,
     *,
     fingerprint: str,
+    catalog: dict | None = None,
     progress=print_progress,
     workers: int | None = None,
     started: float | None = None,
@@ -109,6 +118,10 @@ def write_paragraphs_index(
         # Paragraph records in corpus order, for listing and for neighbours, without opening the index.
         (build_dir / PARAGRAPHS_FILE).write_text(
             json.dumps([p.to_dict() for p in paragraphs], ensure_ascii=False), encoding="utf-8"
+        )
+        # The catalog as it was at build time: what the service shows about each version.
+        (build_dir / CATALOG_FILE).write_text(
+            json.dumps(catalog or {"statements": [], "versions": []}, ensure_ascii=False), encoding="utf-8"
         )
         versions: dict[str, int] = {}
         for p in paragraphs:

@@ -138,6 +138,59 @@ def paragraphs(index_path, version_id, as_json):
         click.echo(f"{p['id']}\t{p['section']}\t{p['kind']}\t{p['lang']}\t{p['text']}")
 
 
+@main.command()
+@_index_option
+@click.argument("query")
+@click.option("--version", "versions", multiple=True, help="Only this version (repeatable).")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None, help="Only paragraphs in this language.")
+@click.option("--section", default=None, help="Only this section (一, 二, preamble, cover letter, ...).")
+@click.option("--limit", default=10, show_default=True, type=int, help="Hits per page (at most 100).")
+@click.option("--page", default=1, show_default=True, type=int, help="Page of hits.")
+@click.option("--json", "as_json", is_flag=True, help="Print {query, total, hits, facets, took_ms} as JSON.")
+def search(index_path, query, versions, lang, section, limit, page, as_json):
+    """Search the index. Exit status: 0 with hits, 1 with none, 2 for a bad query or a missing index."""
+    from search.errors import SearchError
+    from search.index import open_index
+    from search.searching import search as run_search
+
+    try:
+        result = run_search(
+            open_index(_index_path(index_path)),
+            query,
+            versions=list(versions),
+            lang=lang,
+            section=section,
+            page=page,
+            per_page=limit,
+        )
+    except SearchError as e:
+        raise UserError(str(e)) from None
+    if as_json:
+        _echo_json({k: result[k] for k in ("query", "total", "hits", "facets", "took_ms", "understood")})
+    else:
+        _print_hits(result)
+    sys.exit(0 if result["total"] else 1)
+
+
+def _print_hits(result: dict) -> None:
+    import html
+
+    colour = sys.stdout.isatty()
+    start, end = ("\x1b[1;31m", "\x1b[0m") if colour else ("【", "】")
+    for hit in result["hits"]:
+        click.echo(f"{hit['id']}  {hit['version']} · {hit['section']} · {hit['lang']}  (score {hit['score']})")
+        text = hit["snippet"].replace("<mark>", start).replace("</mark>", end)
+        click.echo("  " + html.unescape(text))
+        click.echo()
+    shown = len(result["hits"])
+    first = (result["page"] - 1) * result["per_page"] + 1 if shown else 0
+    click.echo(
+        f"{result['total']} matching paragraphs; showing {first}–{first + shown - 1 if shown else 0}, "
+        f"page {result['page']} of {result['pages']} ({result['took_ms']} ms)",
+        err=not shown,
+    )
+
+
 def run():  # pragma: no cover - console entry guard
     try:
         main()

@@ -77,6 +77,11 @@ def snippet(text: str, spans: list[list[int]], max_chars: int = SNIPPET_CHARS) -
     return "".join(parts).strip()
 
 
+def marked_html(text: str, spans: list[list[int]]) -> str:
+    """The whole text, escaped, with <mark> around every span."""
+    return _marked(text, 0, len(text), spans)
+
+
 def _marked(text: str, start: int, end: int, spans: list[list[int]]) -> str:
     out = []
     pos = start

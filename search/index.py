@@ -12,6 +12,7 @@ from search.segmenter import Dictionary
 META_FILE = "jiaokan.json"
 DICTIONARY_FILE = "dictionary.json"
 PARAGRAPHS_FILE = "paragraphs.json"
+CATALOG_FILE = "catalog.json"
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_INDEX = ROOT / "instance" / "index"
 
@@ -49,6 +50,14 @@ class CorpusIndex:
     @cached_property
     def paragraphs(self) -> list[dict]:
         return json.loads((self.build_dir / PARAGRAPHS_FILE).read_text(encoding="utf-8"))
+
+    @cached_property
+    def catalog(self) -> dict:
+        """{"statements": [...], "versions": [...]} as `jiaokan versions --json` prints it, from build time."""
+        try:
+            return json.loads((self.build_dir / CATALOG_FILE).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {"statements": [], "versions": []}
 
     @cached_property
     def paragraph_index(self) -> dict[str, int]:

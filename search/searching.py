@@ -130,6 +130,15 @@ def search(
     }
 
 
+def query_clauses(index: CorpusIndex, query: str) -> list[Clause]:
+    """The analysed clauses of `query`, for marking its matches in a text (filters are ignored)."""
+    parsed = P.parse(query[:MAX_QUERY_CHARS])
+    clauses: list[Clause] = []
+    if parsed.tree is not None:
+        _compile(parsed.tree, index, clauses, negated=False)
+    return clauses
+
+
 # --- compiling the parsed query ----------------------------------------------------------------------------------
 
 
