@@ -1,0 +1,48 @@
+"""Shared fixtures: the real corpus, built once per test session into a temporary folder.
+
+Session-scoped fixtures are read-only by convention: a test that changes a corpus or an index copies it into its
+own tmp_path first.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpus"
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    """The bundled corpus (catalog.toml, texts/, userdict.txt). Do not modify it."""
+    return CORPUS
+
+
+@pytest.fixture(scope="session")
+def built_index(tmp_path_factory, corpus_dir) -> Path:
+    """The index link of the real corpus, built once per session (a symlink to its build folder)."""
+    from indexer.build import build_index
+
+    link = tmp_path_factory.mktemp("index") / "index"
+    report = build_index(link, corpus_dir, progress=None)
+    assert report.built and report.paragraphs > 0
+    return link
+
+
+@pytest.fixture(scope="session")
+def corpus_index(built_index):
+    """The opened real-corpus index (search.index.CorpusIndex); its searcher is shared."""
+    from search.index import open_index
+
+    index = open_index(built_index)
+    yield index
+    index.close()
+
+
+@pytest.fixture(scope="session")
+def full_dictionary(corpus_dir):
+    """jieba's whole dictionary plus the corpus user dictionary, as the index build loads it (about 1 s)."""
+    from search.segmenter import Dictionary
+
+    return Dictionary.jieba_default(corpus_dir / "userdict.txt")
