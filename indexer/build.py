@@ -111,7 +111,9 @@ def write_paragraphs_index(
     if index_path.exists() and not index_path.is_symlink():
         raise CorpusError(f"{index_path}: exists and is not a jiaokan index link; move it away or pick another --index")
     index_path.parent.mkdir(parents=True, exist_ok=True)
-    build_dir = index_path.parent / f"{index_path.name}.{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
+    # Unique per build, even two in the same second from one process; the pid lets a later build tell a folder
+    # left by a killed build from one still being written.
+    build_dir = index_path.parent / f"{index_path.name}.{time.strftime('%Y%m%d-%H%M%S')}-{time.time_ns() % 10**9:09d}-{os.getpid()}"
     try:
         seen = write_index(paragraphs, dictionary, build_dir, workers=workers, progress=progress)
         dictionary.restricted_to(seen).save(build_dir / DICTIONARY_FILE)

@@ -8,6 +8,7 @@ they share it instead of each loading 500k entries.
 """
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import sys
@@ -20,6 +21,9 @@ from whoosh.writing import SegmentWriter
 
 from indexer.records import Paragraph
 from search.analysis import analyze
+from search.index import FOLDED_FILE
+from search.postings import FIELDS as ARRAY_FIELDS
+from search.postings import MIN_DF, PostingArraysWriter, write_lengths
 from search.schema import make_schema
 from search.segmenter import Dictionary
 
@@ -49,8 +53,7 @@ def write_index(
     slices = [(bounds[i], bounds[i + 1]) for i in range(workers)]
 
     if workers == 1:
-        segment, seen = _write_slice(str(dest), paragraphs, 0, len(paragraphs), dictionary, None, progress)
-        results = [(segment, seen)]
+        results = [_write_slice(str(dest), paragraphs, 0, len(paragraphs), dictionary, None, progress)]
     else:
         ctx = multiprocessing.get_context("fork")
         counter = ctx.Value("i", 0)
@@ -69,11 +72,16 @@ def write_index(
             _job.clear()
 
     writer = SegmentWriter(ix)
-    writer._commit_toc([segment for segment, _ in results])
+    writer._commit_toc([r[0] for r in results])
     writer._finish()
     seen: set[str] = set()
-    for _, keys in results:
-        seen |= keys
+    for r in results:
+        seen |= r[1]
+    write_lengths(dest, "words", [n for r in results for n in r[2]])
+    write_lengths(dest, "grams", [n for r in results for n in r[3]])
+    (dest / FOLDED_FILE).write_text(
+        json.dumps([t for r in results for t in r[4]], ensure_ascii=False), encoding="utf-8"
+    )
     return seen
 
 
@@ -83,9 +91,10 @@ class _SliceWriter(SegmentWriter):
     sorted and only the distinct terms need sorting, not every posting), and the final flush looks up each
     document's field lengths once instead of once per posting."""
 
-    def __init__(self, ix, **kwargs):
+    def __init__(self, ix, arrays: PostingArraysWriter, **kwargs):
         super().__init__(ix, _lk=False, compound=False, **kwargs)
         self.pool = _TermGroupingPool()
+        self.arrays = arrays
 
     def _flush_segment(self):
         self.perdocwriter.close()
@@ -104,10 +113,15 @@ class _SliceWriter(SegmentWriter):
             for docnum, weight, value in postings:
                 fw.add(docnum, weight, value, column[docnum])
             fw.finish_term()
+            if fieldname in ARRAY_FIELDS and len(postings) >= MIN_DF:
+                self.arrays.add(
+                    fieldname, term.decode("utf-8"), [p[0] for p in postings], [int(p[1]) for p in postings]
+                )
         if current_field is not None:
             fw.finish_field()
         fw.close()
         lengths.close()
+        self.arrays.close()
 
 
 class _TermGroupingPool:
@@ -153,12 +167,18 @@ def _worker(bounds: tuple[int, int]):
 def _write_slice(dest, paragraphs, start, end, dictionary, counter, progress):
     ix = whoosh_index.open_dir(dest)
     # Plain segment files: assembling a compound file would copy every byte once more.
-    writer = _SliceWriter(ix)
+    writer = _SliceWriter(ix, PostingArraysWriter(Path(dest), start))
     dictionary.seen = set()
+    word_lengths: list[int] = []
+    gram_lengths: list[int] = []
+    folded: list[str] = []
     last_report = time.monotonic()
     for order in range(start, end):
         p = paragraphs[order]
         analysis = analyze(p.text, dictionary)
+        word_lengths.append(len(analysis.words))
+        gram_lengths.append(len(analysis.units) + sum(analysis.adjacent))
+        folded.append(analysis.folded.text)
         writer.add_document(
             id=p.id,
             version=p.version,
@@ -182,7 +202,7 @@ def _write_slice(dest, paragraphs, start, end, dictionary, counter, progress):
     segment = writer._finalize_segment()
     seen = dictionary.seen
     dictionary.seen = None
-    return segment, seen
+    return segment, seen, word_lengths, gram_lengths, folded
 
 
 def print_progress(done: int, total: int) -> None:

@@ -59,7 +59,9 @@ class Analysis:
         return postings
 
 
-def analyze(text: str, dictionary: Dictionary) -> Analysis:
+def analyze(text: str, dictionary: Dictionary | None) -> Analysis:
+    """Analyse `text`. With dictionary None, Han runs are not segmented (their `words` are left out): enough for
+    locating matches, which only needs units and English words."""
     folded = fold(text)
     ftext = folded.text
     units: list[str] = []
@@ -88,6 +90,9 @@ def analyze(text: str, dictionary: Dictionary) -> Analysis:
         j = i + 1
         while j < n and han[j] and adjacent[j - 1]:
             j += 1
+        if dictionary is None:
+            i = j
+            continue
         k = i
         for w in dictionary.segment("".join(units[i:j])):
             words.append(w)

@@ -3,10 +3,11 @@
 Folding is applied to paragraphs when indexing and to queries when searching, so both meet in the same form:
   - NFKC width and compatibility forms (ＡＵＫＵＳ -> AUKUS, full-width punctuation -> ASCII), and lower case;
   - spaces between a Han character and a digit are dropped ("2030 年" -> "2030年"), as PDF text inserts them;
-  - Traditional script -> Simplified (北約 -> 北约). Text written in Traditional (it holds characters that OpenCC's
-    t2s changes) is converted with Taiwan phrase tables too (人工智慧 -> 人工智能, 資訊 -> 信息). Text without any
-    Traditional character gets only t2s, which leaves Simplified text untouched: the phrase tables applied to
-    Simplified text would merge distinct words (核心 -> 内核, 建立 -> 创建, 智慧 -> 智能).
+  - Traditional script -> Simplified with OpenCC's t2s (characters and script phrases: 北約 -> 北约), which leaves
+    Simplified text untouched. Regional vocabulary (Taiwan's 人工智慧 for 人工智能, 資訊 for 信息) is not folded:
+    OpenCC's Taiwan phrase table rewrites words that are right in mainland text written in either script
+    (文件 -> 文档, 核心 -> 内核, 建立 -> 创建, 設定 -> 设置). A query gets the regional reading as an extra
+    alternative instead (`regional_reading`), so it broadens a search and never changes what the index holds.
 The stored text is never altered: `Folded.span()` maps a folded range back to offsets in the original.
 """
 from __future__ import annotations
@@ -19,6 +20,7 @@ from functools import lru_cache
 
 # Han ideographs: the unified blocks and extensions, and compatibility ideographs.
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_HAN_CHAR = re.compile(f"[{HAN}]")
 _CJK_DIGIT_SPACE = re.compile(rf"(?<=[{HAN}])\s+(?=\d)|(?<=\d)\s+(?=[{HAN}])")
 
 
@@ -64,7 +66,6 @@ def fold(text: str) -> Folded:
     # Traditional -> Simplified.
     simplified = _converter("t2s").convert(folded)
     if simplified != folded:
-        simplified = _converter("tw2sp").convert(folded)
         if len(simplified) != len(folded):
             starts, ends = _realign(folded, simplified, starts, ends)
         folded = simplified
@@ -80,12 +81,16 @@ def has_traditional(text: str) -> bool:
 
 
 def regional_reading(text: str) -> str | None:
-    """For a query written only in characters common to both scripts (人工智慧, 晶片), the Taiwan-vocabulary reading
-    (人工智能, 芯片) if it differs; None otherwise. Search uses it as an alternative, never as a replacement."""
-    if has_traditional(text):
-        return None
+    """The mainland reading of a query's Taiwan vocabulary (人工智慧 -> 人工智能, 資訊 -> 信息, 晶片 -> 芯片), or None.
+    Search uses it as an alternative, never as a replacement. Two-character queries in Simplified script get none:
+    there the phrase table mostly rewrites ordinary mainland words (智慧 -> 智能, 核心 -> 内核)."""
+    plain = _converter("t2s").convert(text)
     other = _converter("tw2sp").convert(text)
-    return other if other != text else None
+    if other == plain:
+        return None
+    if not has_traditional(text) and len(_HAN_CHAR.findall(text)) < 3:
+        return None
+    return other
 
 
 def _fold_per_char(text: str) -> tuple[str, list[int], list[int]]:

@@ -13,6 +13,7 @@ META_FILE = "jiaokan.json"
 DICTIONARY_FILE = "dictionary.json"
 PARAGRAPHS_FILE = "paragraphs.json"
 CATALOG_FILE = "catalog.json"
+FOLDED_FILE = "folded.json"
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_INDEX = ROOT / "instance" / "index"
 
@@ -62,6 +63,13 @@ class CorpusIndex:
     @cached_property
     def paragraph_index(self) -> dict[str, int]:
         return {p["id"]: i for i, p in enumerate(self.paragraphs)}
+
+    @cached_property
+    def engine(self):
+        """Whole-index query evaluation (search/engine.py), set up once per opened index."""
+        from search.engine import Engine
+
+        return Engine(self)
 
     def searcher(self):
         """A searcher shared by callers (Whoosh searchers are safe to share for reading)."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from whoosh import query as Q
+import numpy as np
 
 from search import query_parser as P
 from search.analysis import Analysis, analyze
@@ -23,7 +23,8 @@ from search.errors import BadQuery
 from search.folding import regional_reading
 from search.highlight import merge_spans, snippet, unit_spans
 from search.index import CorpusIndex
-from search.matching import exact_query, find_exact, find_words, words_query
+from search.engine import Engine, Result
+from search.matching import find_exact, find_words
 
 MAX_QUERY_CHARS = 256
 MAX_PER_PAGE = 100
@@ -36,6 +37,8 @@ GRAMS_WEIGHT = 1.0
 # Proximity: added to the BM25F score when the query's clauses sit within a few units of each other, at most
 # about one strong term's worth, so it reorders near-ties without overriding what BM25F says about term weight.
 PROXIMITY_BONUS = 3.0
+PROXIMITY_WINDOW = 20
+TIER = 1e6
 
 
 @dataclass
@@ -48,6 +51,7 @@ class Clause:
     kind: str  # "string" | "word" (a single English/digit word, matched by stem)
     negated: bool = False
     english_terms: set[str] = field(default_factory=set)
+    apart_mask: object = None  # numpy bool array: paragraphs holding only the string's words apart
 
     def describe(self) -> dict:
         first = self.readings[0]
@@ -91,29 +95,39 @@ def search(
     if lang is not None and lang not in LANGS:
         raise BadQuery(f"unknown language {lang!r}: languages are zh, en")
 
+    engine = index.engine
     clauses: list[Clause] = []
-    compiled = _compile(parsed.tree, index, clauses, negated=False) if parsed.tree is not None else None
-    if compiled is None and parsed.tree is not None:
+    demotions: list[np.ndarray] = []
+    matched = _evaluate(parsed.tree, engine, index, clauses, demotions) if parsed.tree is not None else None
+    if matched is None and parsed.tree is not None:
         raise BadQuery(f"nothing to search for in {query!r}: it has no letters, digits or Chinese characters")
-    if compiled is None and not (versions or lang or section):
+    if matched is None and not (versions or lang or section):
         raise BadQuery("the query is empty")
-    filters = _filters(versions, lang, section)
-    whoosh_query = compiled or Q.Every()
+    if matched is None:
+        matched = engine.everything()
+    elif isinstance(matched, tuple):  # only a negation: every paragraph without it
+        matched = engine.everything().without(matched[1])
+    mask = matched.mask
+    if versions:
+        mask = mask & engine.value_mask("version", versions)
+    if lang:
+        mask = mask & engine.value_mask("lang", [lang])
+    if section:
+        mask = mask & engine.value_mask("section", [section])
 
-    searcher = index.searcher()
-    results = searcher.search(
-        whoosh_query, filter=filters, limit=None, scored=compiled is not None, terms=False
-    )
-    scored = [(hit.docnum, hit.score or 0.0) for hit in results]
-    ranked = _rank(index, scored, clauses)
-    total = len(ranked)
+    total = int(mask.sum())
     last_page = max(1, -(-total // per_page))
     if page > last_page and total:
         raise BadQuery(f"page {page} is past the last page ({last_page})")
-    window = ranked[(page - 1) * per_page : page * per_page]
+    key = _rank_key(matched, demotions)
+    wanted = page * per_page
+    # Proximity reorders near-ties, so rank a few more than the page needs before applying it.
+    ranked = engine.top(key, mask, wanted + PROXIMITY_WINDOW)
+    ranked = _apply_proximity(index, ranked, key, clauses)[:wanted]
+    window = ranked[(page - 1) * per_page :]
 
-    hits = [_hit(index, searcher, docnum, score, clauses) for docnum, score, _ in window]
-    facets = _facets(index, [d for d, _, _ in ranked])
+    hits = [_hit(index, docnum, float(matched.score[docnum]) + bonus, clauses) for docnum, bonus in window]
+    facets = {"version": engine.counts("version", mask), "lang": engine.counts("lang", mask)}
     return {
         "query": query,
         "understood": {
@@ -135,104 +149,177 @@ def query_clauses(index: CorpusIndex, query: str) -> list[Clause]:
     parsed = P.parse(query[:MAX_QUERY_CHARS])
     clauses: list[Clause] = []
     if parsed.tree is not None:
-        _compile(parsed.tree, index, clauses, negated=False)
+        _collect(parsed.tree, index, clauses, negated=False)
     return clauses
 
 
-# --- compiling the parsed query ----------------------------------------------------------------------------------
+# --- evaluating the parsed query --------------------------------------------------------------------------------
 
 
-def _compile(node, index: CorpusIndex, clauses: list[Clause], negated: bool):
+def _collect(node, index: CorpusIndex, clauses: list[Clause], negated: bool) -> None:
     if isinstance(node, P.Text):
-        return _compile_text(node, index, clauses, negated)
-    if isinstance(node, P.Not):
-        inner = _compile(node.child, index, clauses, not negated)
-        return ("not", inner) if inner is not None else None
-    parts = [_compile(child, index, clauses, negated) for child in node.children]
-    parts = [p for p in parts if p is not None]
-    if not parts:
-        return None
-    if isinstance(node, P.Or):
-        positives = [p for p in parts if not isinstance(p, tuple)]
-        return Q.Or(positives) if len(positives) > 1 else (positives[0] if positives else None)
-    positives = [p for p in parts if not isinstance(p, tuple)]
-    negatives = [p[1] for p in parts if isinstance(p, tuple)]
-    base = Q.And(positives) if len(positives) > 1 else (positives[0] if positives else Q.Every())
-    for neg in negatives:
-        base = Q.AndNot(base, neg)
-    return base
+        clause = _clause(node, index, negated)
+        if clause is not None:
+            clauses.append(clause)
+    elif isinstance(node, P.Not):
+        _collect(node.child, index, clauses, not negated)
+    else:
+        for child in node.children:
+            _collect(child, index, clauses, negated)
 
 
-def _compile_text(node: P.Text, index: CorpusIndex, clauses: list[Clause], negated: bool):
-    dictionary = index.dictionary
-    first = analyze(node.text, dictionary)
+def _clause(node: P.Text, index: CorpusIndex, negated: bool) -> Clause | None:
+    first = analyze(node.text, index.dictionary)
     if not first.units:
         return None
     readings = [first]
     other = regional_reading(node.text)
     if other is not None:
-        readings.append(analyze(other, dictionary))
+        readings.append(analyze(other, index.dictionary))
     single_word = len(first.units) == 1 and not first.han[0]
     kind = "word" if single_word and not node.quoted else "string"
     clause = Clause(node.text, node.quoted, readings, kind, negated)
-    clauses.append(clause)
     if kind == "word":
-        term = first.words[0]
-        clause.english_terms.add(term)
-        return Q.Term("words", term, boost=WORDS_WEIGHT)
-    alternatives = []
-    for reading in readings:
-        exact = exact_query(reading)
-        if exact is not None:
-            alternatives.append(exact)
-        if not node.quoted and len(reading.units) > 1:
-            apart = words_query(reading)
-            if apart is not None:
-                apart.boost = WORDS_WEIGHT
-                alternatives.append(apart)
-    return Q.Or(alternatives) if len(alternatives) > 1 else alternatives[0]
+        clause.english_terms.add(first.words[0])
+    return clause
 
 
-def _filters(versions: list[str], lang: str | None, section: str | None):
-    parts = []
-    if versions:
-        parts.append(Q.Or([Q.Term("version", v) for v in versions]))
-    if lang:
-        parts.append(Q.Term("lang", lang))
-    if section:
-        parts.append(Q.Term("section", section))
-    if not parts:
+def _evaluate(
+    node, engine: Engine, index: CorpusIndex, clauses: list[Clause], demotions: list, negated: bool = False
+):
+    """The Result (mask, score) of a parse-tree node, ("not", Result) for a negation, or None for a node with
+    nothing searchable in it. Appends to `demotions` the masks of paragraphs that match only loosely (words
+    apart, another form of an English word) and so rank below the exact ones."""
+    if isinstance(node, P.Text):
+        clause = _clause(node, index, negated)
+        if clause is None:
+            return None
+        clauses.append(clause)
+        result = _match_clause(clause, engine)
+        if clause.apart_mask is not None and not negated:
+            demotions.append(clause.apart_mask)
+        return result
+    if isinstance(node, P.Not):
+        inner = _evaluate(node.child, engine, index, clauses, demotions, not negated)
+        if isinstance(inner, tuple):  # NOT NOT x
+            return inner[1]
+        return ("not", inner) if inner is not None else None
+    parts = [_evaluate(child, engine, index, clauses, demotions, negated) for child in node.children]
+    parts = [p for p in parts if p is not None]
+    positives = [p for p in parts if not isinstance(p, tuple)]
+    negatives = [p[1] for p in parts if isinstance(p, tuple)]
+    if isinstance(node, P.Or):
+        if not positives:
+            return None
+        result = positives[0]
+        for p in positives[1:]:
+            result = result | p
+        # "a OR -b": everything but b counts as a branch too.
+        for n in negatives:
+            result = result | engine.everything().without(n)
+        return result
+    if not positives and not negatives:
         return None
-    return Q.And(parts) if len(parts) > 1 else parts[0]
+    if not positives and len(negatives) == 1:
+        return ("not", negatives[0])
+    result = positives[0] if positives else engine.everything()
+    for p in positives[1:]:
+        result = result & p
+    for n in negatives:
+        result = result.without(n)
+    words = [c.text for c in node.children if isinstance(c, P.Text) and not c.quoted]
+    if len(words) > 1 and not negated and all(w.isascii() and w.isalnum() for w in words):
+        # English words typed one after another: paragraphs where they stand together as typed rank first.
+        # (Chinese typed with spaces between has been cut by the user on purpose, so it is left alone.)
+        together = engine.exact(analyze(" ".join(words), None))
+        demotions.append(result.mask & ~together.mask)
+    return result
+
+
+def apart_words(reading: Analysis) -> list[str]:
+    """The words a string may be found by when they stand apart: only when it cuts into two or more words of two
+    or more characters. Single characters scattered through a paragraph say nothing about the string (北约东扩 cuts
+    into 北约 / 东 / 扩), and a one-word string has no "apart"."""
+    words = list(dict.fromkeys(reading.words))
+    if len(words) < 2 or any(len(w) < 2 and not w.isascii() for w in words):
+        return []
+    return words
+
+
+def _match_clause(clause: Clause, engine: Engine) -> Result:
+    """A word: its stem in the words field. A string: paragraphs holding it exactly, scored on both fields, and
+    (unless quoted) paragraphs holding all its words apart, scored on the words field."""
+    if clause.kind == "word":
+        stemmed = engine.term("words", next(iter(clause.english_terms)), WORDS_WEIGHT)
+        # Other forms of the word match too, below the form typed.
+        surface = engine.term("grams", clause.readings[0].units[0])
+        clause.apart_mask = stemmed.mask & ~surface.mask
+        return stemmed
+    result = None
+    for reading in clause.readings:
+        exact = engine.exact(reading, GRAMS_WEIGHT)
+        # The string's meaning-bearing words add their words-field score wherever the string stands.
+        meaning = engine.all_words(reading, WORDS_WEIGHT) if reading.words else engine.nothing()
+        found = Result(exact.mask, np.where(exact.mask, exact.score + meaning.score, 0).astype(np.float32))
+        words = apart_words(reading)
+        if words and not clause.quoted:
+            apart = engine.all_words_of(words, WORDS_WEIGHT).without(found)
+            clause.apart_mask = apart.mask if clause.apart_mask is None else (clause.apart_mask | apart.mask)
+            found = found | apart
+        result = found if result is None else (result | found)
+    return result
 
 
 # --- ranking and hits --------------------------------------------------------------------------------------------
 
 
-def _rank(index: CorpusIndex, scored: list[tuple[int, float]], clauses: list[Clause]):
-    """(docnum, score, exact) sorted: exact-string hits first, then by score, ties in corpus (docnum) order."""
-    strings = [c for c in clauses if c.kind == "string" and not c.negated and not c.quoted]
-    if not strings:
-        return sorted(((d, s, True) for d, s in scored), key=lambda r: (-r[1], r[0]))
-    searcher = index.searcher()
-    exact_sets = []
-    for c in strings:
-        docs: set[int] = set()
-        for reading in c.readings:
-            q = exact_query(reading)
-            if q is not None:
-                docs.update(searcher.docs_for_query(q))
-        exact_sets.append(docs)
-    ranked = []
-    for docnum, score in scored:
-        exact = all(docnum in s for s in exact_sets)
-        ranked.append((docnum, score, exact))
-    ranked.sort(key=lambda r: (not r[2], -r[1], r[0]))
-    return ranked
+def _rank_key(matched: Result, demotions: list[np.ndarray]) -> np.ndarray:
+    """Score less a tier for each loose match (a string's words apart, another form of a word, words not
+    together as typed): such paragraphs rank below every paragraph matching exactly (scores stay far below
+    TIER). A paragraph that lacks a clause altogether, as in an OR, is not demoted for it."""
+    key = matched.score.astype(np.float64)
+    for mask in demotions:
+        key = key - TIER * mask
+    return key
 
 
-def _hit(index: CorpusIndex, searcher, docnum: int, score: float, clauses: list[Clause]) -> dict:
-    stored = searcher.stored_fields(docnum)
+def _apply_proximity(
+    index: CorpusIndex, ranked: np.ndarray, key: np.ndarray, clauses: list[Clause]
+) -> list[tuple[int, float]]:
+    """(docnum, bonus) for the leading candidates, re-sorted with a bonus for the clauses standing close
+    together. The bonus is far below a tier, so it only reorders within one."""
+    positive = [c for c in clauses if not c.negated]
+    if len(positive) < 2 or len(ranked) < 2:
+        return [(int(d), 0.0) for d in ranked]
+    paragraphs = index.paragraphs
+    adjusted = []
+    for docnum in ranked:
+        docnum = int(docnum)
+        bonus = _proximity(paragraphs[docnum]["text"], positive)
+        adjusted.append((-(key[docnum] + bonus), docnum, bonus))
+    adjusted.sort()
+    return [(d, bonus) for _, d, bonus in adjusted]
+
+
+def _proximity(text: str, clauses: list[Clause]) -> float:
+    """PROXIMITY_BONUS when one occurrence of every clause fits in a few characters, less as the window widens."""
+    doc = analyze(text, None)
+    per_clause = [clause_spans(doc, c) for c in clauses]
+    if not all(per_clause):
+        return 0.0
+    events = sorted((start, i) for i, spans in enumerate(per_clause) for start, _ in spans)
+    best = None
+    last: dict[int, int] = {}
+    for pos, i in events:
+        last[i] = pos
+        if len(last) == len(per_clause):
+            width = pos - min(last.values())
+            best = width if best is None else min(best, width)
+    return PROXIMITY_BONUS / (1 + best / 10) if best is not None else 0.0
+
+
+def _hit(index: CorpusIndex, docnum: int, score: float, clauses: list[Clause]) -> dict:
+    stored = index.paragraphs[docnum]  # document numbers follow corpus order
     text = stored["text"]
     spans = highlight_spans(text, clauses, index)
     return {
@@ -256,32 +343,25 @@ def highlight_spans(text: str, clauses: list[Clause], index: CorpusIndex) -> lis
     positive = [c for c in clauses if not c.negated]
     if not positive:
         return []
-    doc = analyze(text, index.dictionary)
-    spans: list[tuple[int, int]] = []
-    for c in positive:
-        if c.kind == "word":
-            spans += unit_spans(doc, find_words(doc, c.english_terms))
-            continue
-        exact = []
-        for reading in c.readings:
-            exact += find_exact(doc, reading)
-        if exact or c.quoted:
-            spans += unit_spans(doc, exact)
-        else:
-            # Found through its words apart: mark each word wherever it stands.
-            for reading in c.readings:
-                for word in dict.fromkeys(reading.words):
-                    spans += unit_spans(doc, find_exact(doc, analyze(word, index.dictionary)))
-    return merge_spans(spans)
+    doc = analyze(text, None)
+    return merge_spans([span for c in positive for span in clause_spans(doc, c)])
 
 
-def _facets(index: CorpusIndex, docnums: list[int]) -> dict:
-    """Matching paragraphs per version and per language (document numbers follow corpus order)."""
-    paragraphs = index.paragraphs
-    by_version: dict[str, int] = dict.fromkeys(index.meta["versions"], 0)
-    by_lang: dict[str, int] = {}
-    for docnum in docnums:
-        p = paragraphs[docnum]
-        by_version[p["version"]] += 1
-        by_lang[p["lang"]] = by_lang.get(p["lang"], 0) + 1
-    return {"version": by_version, "lang": by_lang}
+def clause_spans(doc: Analysis, c: Clause) -> list[tuple[int, int]]:
+    """Where one clause occurs in an analysed paragraph: the exact string wherever it stands; for a string found
+    only through its words apart, each of its words; for an English word, every word with the same stem."""
+    if c.kind == "word":
+        return unit_spans(doc, find_words(doc, c.english_terms))
+    exact = []
+    for reading in c.readings:
+        exact += find_exact(doc, reading)
+    if exact or c.quoted:
+        return unit_spans(doc, exact)
+    for reading in c.readings:
+        words = apart_words(reading)
+        found = [find_exact(doc, analyze(word, None)) for word in words]
+        if words and all(found):
+            return [span for ranges in found for span in unit_spans(doc, ranges)]
+    return []
+
+
