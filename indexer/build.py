@@ -17,11 +17,12 @@ from pathlib import Path
 
 from indexer.catalog import Catalog, load_catalog, read_version_text
 from indexer.catalog_view import catalog_overview
+from indexer.collation import collate
 from indexer.errors import CorpusError
 from indexer.paragraphs import corpus_paragraphs
 from indexer.records import Paragraph
 from indexer.writer import print_progress, write_index
-from search.index import CATALOG_FILE, DICTIONARY_FILE, META_FILE, PARAGRAPHS_FILE, read_meta
+from search.index import CATALOG_FILE, DICTIONARY_FILE, META_FILE, PARAGRAPHS_FILE, PASSAGES_FILE, read_meta
 from search.segmenter import Dictionary
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,7 +32,7 @@ USER_DICT = "userdict.txt"
 # Code whose change changes what gets indexed: part of the fingerprint, so an upgrade rebuilds a stale index.
 _ANALYSIS_SOURCES = [
     ROOT / "search" / name for name in ("folding.py", "analysis.py", "segmenter.py", "schema.py")
-] + [ROOT / "indexer" / name for name in ("paragraphs.py", "cleaning.py", "writer.py", "build.py", "catalog_view.py")]
+] + [ROOT / "indexer" / name for name in ("paragraphs.py", "cleaning.py", "writer.py", "build.py", "catalog_view.py", "collation.py")]
 
 
 @dataclass
@@ -78,6 +79,7 @@ def build_index(
         return BuildReport(False, index_path, current["versions"], current["paragraphs"], 0.0)
 
     paragraphs = corpus_paragraphs(catalog)
+    passages = collate(catalog, paragraphs)  # sets each paragraph's passage
     overview = catalog_overview(corpus_dir)
     user_dict = corpus_dir / USER_DICT
     dictionary = Dictionary.jieba_default(user_dict if user_dict.exists() else None)
@@ -87,6 +89,7 @@ def build_index(
         index_path,
         fingerprint=fingerprint,
         catalog=overview,
+        passages=[p.to_dict() for p in passages],
         progress=progress,
         started=started,
     )
@@ -101,6 +104,7 @@ def write_paragraphs_index(
     *,
     fingerprint: str,
     catalog: dict | None = None,
+    passages: list[dict] | None = None,
     progress=print_progress,
     workers: int | None = None,
     started: float | None = None,
@@ -125,6 +129,8 @@ def write_paragraphs_index(
         (build_dir / CATALOG_FILE).write_text(
             json.dumps(catalog or {"statements": [], "versions": []}, ensure_ascii=False), encoding="utf-8"
         )
+        # Collation: which paragraph of each version is which passage of its statement.
+        (build_dir / PASSAGES_FILE).write_text(json.dumps(passages or [], ensure_ascii=False), encoding="utf-8")
         versions: dict[str, int] = {}
         for p in paragraphs:
             versions[p.version] = versions.get(p.version, 0) + 1

@@ -146,8 +146,9 @@ def paragraphs(index_path, version_id, as_json):
 @click.option("--section", default=None, help="Only this section (一, 二, preamble, cover letter, ...).")
 @click.option("--limit", default=10, show_default=True, type=int, help="Hits per page (at most 100).")
 @click.option("--page", default=1, show_default=True, type=int, help="Page of hits.")
+@click.option("--no-collapse", is_flag=True, help="One result per paragraph, not per passage.")
 @click.option("--json", "as_json", is_flag=True, help="Print {query, total, hits, facets, took_ms} as JSON.")
-def search(index_path, query, versions, lang, section, limit, page, as_json):
+def search(index_path, query, versions, lang, section, limit, page, no_collapse, as_json):
     """Search the index. Exit status: 0 with hits, 1 with none, 2 for a bad query or a missing index."""
     from search.errors import SearchError
     from search.index import open_index
@@ -162,14 +163,66 @@ def search(index_path, query, versions, lang, section, limit, page, as_json):
             section=section,
             page=page,
             per_page=limit,
+            collapse=not no_collapse,
         )
     except SearchError as e:
         raise UserError(str(e)) from None
     if as_json:
-        _echo_json({k: result[k] for k in ("query", "total", "hits", "facets", "took_ms", "understood")})
+        _echo_json(
+            {k: result[k] for k in ("query", "total", "counts", "total_paragraphs", "hits", "facets", "took_ms", "understood")}
+        )
     else:
         _print_hits(result)
     sys.exit(0 if result["total"] else 1)
+
+
+@main.command()
+@_index_option
+@_corpus_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256), help="Worker threads.")
+def serve(index_path, corpus_dir, host, port, threads):
+    """Serve the search (HTML and JSON) with waitress, building the index first if it is missing or stale.
+
+    A rebuild with `jiaokan index` while it runs is picked up by the next request, without a restart."""
+    from indexer.build import build_index
+    from indexer.errors import CorpusError
+    from search.errors import SearchError
+
+    path = _index_path(index_path)
+    try:
+        report = build_index(path, _corpus_dir(corpus_dir))
+    except CorpusError as e:
+        raise UserError(str(e)) from None
+    if report.built:
+        click.echo(f"built {path}: {report.paragraphs} paragraphs in {report.seconds:.2f} s")
+
+    import logging
+
+    from waitress.server import create_server
+
+    from web import create_app
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s: %(message)s")
+    app = create_app({"INDEX_DIR": str(path)})
+    try:
+        app.extensions["jiaokan_index"].warm()
+    except SearchError as e:
+        raise UserError(str(e)) from None
+    try:
+        server = create_server(app, host=host, port=port, threads=threads, ident="jiaokan")
+    except OSError as e:
+        raise UserError(f"cannot listen on {host}:{port}: {e.strerror or e}") from None
+    port = getattr(server, "effective_port", port)
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"jiaokan: serving {path} on http://{shown}:{port}/ ({threads} threads; Ctrl-C stops)")
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
 
 
 def _print_hits(result: dict) -> None:
@@ -181,11 +234,16 @@ def _print_hits(result: dict) -> None:
         click.echo(f"{hit['id']}  {hit['version']} · {hit['section']} · {hit['lang']}  (score {hit['score']})")
         text = hit["snippet"].replace("<mark>", start).replace("</mark>", end)
         click.echo("  " + html.unescape(text))
+        for other in hit.get("also_in", []):
+            click.echo(f"  also in {other['version']} ({other['id']}): {other['note']}")
+        for other in hit.get("other_versions", []):
+            said = " / ".join(w for w in other.get("wording", []) if w) or other["note"]
+            click.echo(f"  {other['version']} ({other['id']}) says: {said}")
         click.echo()
     shown = len(result["hits"])
     first = (result["page"] - 1) * result["per_page"] + 1 if shown else 0
     click.echo(
-        f"{result['total']} matching paragraphs; showing {first}–{first + shown - 1 if shown else 0}, "
+        f"{result['total']} matching {result.get('counts', 'paragraphs')}; showing {first}–{first + shown - 1 if shown else 0}, "
         f"page {result['page']} of {result['pages']} ({result['took_ms']} ms)",
         err=not shown,
     )

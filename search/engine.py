@@ -161,6 +161,33 @@ class Engine:
             result = result & self.term("words", w, weight)
         return result
 
+    @cached_property
+    def groups(self) -> np.ndarray | None:
+        """Each document's result group: its passage, or a group of its own; None when no passage exists."""
+        if not self.index.passages:
+            return None
+        codes: dict[str, int] = {}
+        groups = np.empty(self.size, dtype=np.int64)
+        for i, p in enumerate(self.index.paragraphs):
+            passage = p.get("passage")
+            groups[i] = codes.setdefault(passage, len(codes)) if passage else -1
+        alone = groups < 0
+        groups[alone] = len(codes) + np.flatnonzero(alone)
+        return groups
+
+    def best_of_each_passage(self, key: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """The mask narrowed to one document per passage: the best key, ties to the earlier document."""
+        groups = self.groups
+        if groups is None:
+            return mask
+        candidates = np.flatnonzero(mask)
+        order = np.lexsort((candidates, -key[candidates]))
+        ranked = candidates[order]
+        _, first = np.unique(groups[ranked], return_index=True)
+        best = np.zeros(self.size, dtype=bool)
+        best[ranked[first]] = True
+        return best
+
     def top(self, key: np.ndarray, mask: np.ndarray, count: int) -> np.ndarray:
         """Document numbers of the `count` best keys among the mask, best first, ties in document order."""
         candidates = np.flatnonzero(mask)

@@ -14,6 +14,7 @@ DICTIONARY_FILE = "dictionary.json"
 PARAGRAPHS_FILE = "paragraphs.json"
 CATALOG_FILE = "catalog.json"
 FOLDED_FILE = "folded.json"
+PASSAGES_FILE = "passages.json"
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_INDEX = ROOT / "instance" / "index"
 
@@ -59,6 +60,15 @@ class CorpusIndex:
             return json.loads((self.build_dir / CATALOG_FILE).read_text(encoding="utf-8"))
         except FileNotFoundError:
             return {"statements": [], "versions": []}
+
+    @cached_property
+    def passages(self) -> dict[str, dict]:
+        """Passage id -> {id, statement, seq, kind, section, members {version: paragraph id}, lacks {version: why}}."""
+        try:
+            data = json.loads((self.build_dir / PASSAGES_FILE).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+        return {p["id"]: p for p in data}
 
     @cached_property
     def paragraph_index(self) -> dict[str, int]:

@@ -22,6 +22,7 @@ from search.analysis import Analysis, analyze
 from search.errors import BadQuery
 from search.folding import regional_reading
 from search.highlight import merge_spans, snippet, unit_spans
+from search.wording import differences, summary
 from search.index import CorpusIndex
 from search.engine import Engine, Result
 from search.matching import find_exact, find_words
@@ -74,7 +75,11 @@ def search(
     section: str | None = None,
     page: int = 1,
     per_page: int = 10,
+    collapse: bool = True,
 ) -> dict:
+    """Search `index`. With `collapse` (the default) a passage that several versions carry is one result: its
+    best-matching version, with the other versions that match "also in" it and the wording of those that don't;
+    `total` then counts results (passages, and paragraphs outside any passage) and `total_paragraphs` paragraphs."""
     started = time.perf_counter()
     query = query or ""
     if len(query) > MAX_QUERY_CHARS:
@@ -115,18 +120,23 @@ def search(
     if section:
         mask = mask & engine.value_mask("section", [section])
 
-    total = int(mask.sum())
+    key = _rank_key(matched, demotions)
+    total_paragraphs = int(mask.sum())
+    shown = engine.best_of_each_passage(key, mask) if collapse else mask
+    total = int(shown.sum())
     last_page = max(1, -(-total // per_page))
     if page > last_page and total:
         raise BadQuery(f"page {page} is past the last page ({last_page})")
-    key = _rank_key(matched, demotions)
     wanted = page * per_page
     # Proximity reorders near-ties, so rank a few more than the page needs before applying it.
-    ranked = engine.top(key, mask, wanted + PROXIMITY_WINDOW)
+    ranked = engine.top(key, shown, wanted + PROXIMITY_WINDOW)
     ranked = _apply_proximity(index, ranked, key, clauses)[:wanted]
     window = ranked[(page - 1) * per_page :]
 
     hits = [_hit(index, docnum, float(matched.score[docnum]) + bonus, clauses) for docnum, bonus in window]
+    if collapse:
+        for hit in hits:
+            add_collation(index, hit, mask, clauses)
     facets = {"version": engine.counts("version", mask), "lang": engine.counts("lang", mask)}
     return {
         "query": query,
@@ -135,6 +145,8 @@ def search(
             "filters": {"version": versions, "lang": lang, "section": section},
         },
         "total": total,
+        "counts": "passages" if collapse else "paragraphs",
+        "total_paragraphs": total_paragraphs,
         "page": page,
         "per_page": per_page,
         "pages": last_page,
@@ -142,6 +154,43 @@ def search(
         "facets": facets,
         "took_ms": round((time.perf_counter() - started) * 1000, 2),
     }
+
+
+def add_collation(index: CorpusIndex, hit: dict, mask, clauses: list[Clause]) -> None:
+    """For a hit in a passage: the other versions that match ("also_in", each with its highlights and how its
+    wording differs from the hit's), the wording of those that don't where the hit matched ("other_versions"), and
+    the versions that lack the passage ("lacking")."""
+    hit["also_in"], hit["other_versions"], hit["lacking"] = [], [], {}
+    passage = index.passages.get(hit["passage"] or "")
+    if not passage:
+        return
+    hit["lacking"] = passage["lacks"]
+    for version, pid in passage["members"].items():
+        if pid == hit["id"]:
+            continue
+        other = index.paragraphs[index.paragraph_index[pid]]
+        note, diffs = _wording_note(hit, other)
+        entry = {"id": pid, "version": version, "lang": other["lang"], "note": note}
+        if mask[index.paragraph_index[pid]]:
+            spans = highlight_spans(other["text"], clauses, index)
+            entry.update(highlights=spans, snippet=snippet(other["text"], spans), differences=list(diffs))
+            hit["also_in"].append(entry)
+        else:
+            # Where the hit matched, what does this version say instead?
+            near = [d for d in diffs if any(_overlaps(d["a_span"], s) for s in hit["highlights"])]
+            entry.update(wording=[d["b"] for d in near], text=other["text"], differences=list(diffs))
+            hit["other_versions"].append(entry)
+
+
+def _wording_note(hit: dict, other: dict) -> tuple[str, tuple]:
+    if hit["lang"] != other["lang"]:
+        return ("English translation" if other["lang"] == "en" else "Chinese text"), ()
+    diffs = differences(hit["text"], other["text"])
+    return summary(diffs), diffs
+
+
+def _overlaps(a: list[int], b: list[int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1] or (a[0] == a[1] and b[0] <= a[0] <= b[1])
 
 
 def query_clauses(index: CorpusIndex, query: str) -> list[Clause]:
