@@ -225,6 +225,37 @@ def serve(index_path, corpus_dir, host, port, threads):
         server.close()
 
 
+@main.command()
+@_index_option
+@click.argument("a")
+@click.argument("b")
+@click.option("--statement", default=None, help="Statement id (needed only if the versions carry several).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def compare(index_path, a, b, statement, as_json):
+    """Every passage whose wording differs between versions A and B, and the passages one of them lacks."""
+    from search.collation import compare as run_compare
+    from search.errors import SearchError
+    from search.index import open_index
+
+    try:
+        result = run_compare(open_index(_index_path(index_path)), a, b, statement)
+    except SearchError as e:
+        raise UserError(str(e)) from None
+    if as_json:
+        _echo_json(result)
+        return
+    click.echo(
+        f"{a} and {b} ({result['statement']}): {len(result['differing'])} passages differ in wording, "
+        f"{result['same']} read the same, {len(result['different_languages'])} are in different languages; "
+        f"only in {a}: {len(result['only_in_a'])}, only in {b}: {len(result['only_in_b'])}"
+    )
+    for item in result["differing"]:
+        click.echo(f"\n{item['passage']}  {item['a']['id']} / {item['b']['id']}")
+        for d in item["differences"]:
+            click.echo(f"  {a}: {d['a'] or '∅'}")
+            click.echo(f"  {b}: {d['b'] or '∅'}")
+
+
 def _print_hits(result: dict) -> None:
     import html
 

@@ -1,0 +1,103 @@
+"""Reading the collation: one passage across every version, and two versions compared passage by passage.
+
+The alignment itself is computed by the indexer (indexer/collation.py) and stored with the index; these functions
+add the wording differences (search/wording.py), measured against the statement's reference version.
+"""
+from __future__ import annotations
+
+from search.errors import BadQuery, NotFound
+from search.highlight import marked_html
+from search.index import CorpusIndex
+from search.wording import differences, summary
+
+
+def get_passage(index: CorpusIndex, passage_id: str) -> dict:
+    """Every version of a passage side by side: each Chinese version with its differences from the reference
+    (the first version that has the passage, in catalog order), English versions as translations."""
+    passage = index.passages.get(passage_id)
+    if passage is None:
+        raise NotFound(f"no passage with id {passage_id!r}")
+    members = [(v, _paragraph(index, pid)) for v, pid in passage["members"].items()]
+    reference = next((p for _, p in members if p["lang"] == "zh"), members[0][1])
+    versions = []
+    for version, p in members:
+        entry = {"version": version, "paragraph": p}
+        if p["lang"] == reference["lang"] and p is not reference:
+            diffs = list(differences(reference["text"], p["text"]))
+            entry["differences"] = diffs
+            entry["note"] = summary(diffs)
+            entry["marked"] = marked_html(p["text"], [d["b_span"] for d in diffs if d["b_span"][1] > d["b_span"][0]])
+        elif p is reference:
+            entry["note"] = "reference"
+            entry["differences"] = []
+            entry["marked"] = None
+        else:
+            entry["note"] = "English translation" if p["lang"] == "en" else "Chinese text"
+        versions.append(entry)
+    statement = next((s for s in index.catalog["statements"] if s["id"] == passage["statement"]), None)
+    return {
+        "passage": passage,
+        "statement": statement,
+        "reference": reference["id"],
+        "versions": versions,
+        "lacking": passage["lacks"],
+        "previous": _neighbour(index, passage, -1),
+        "next": _neighbour(index, passage, +1),
+    }
+
+
+def compare(index: CorpusIndex, a: str, b: str, statement: str | None = None) -> dict:
+    """Every passage whose wording differs between versions `a` and `b` (Chinese with Chinese), with the
+    differences, and the passages only one of them has."""
+    versions = index.meta["versions"]
+    for v in (a, b):
+        if v not in versions:
+            raise BadQuery(f"unknown version {v!r}: versions are {', '.join(versions)}")
+    statements = {p["statement"] for p in index.paragraphs if p["version"] in (a, b)}
+    if statement is None:
+        if len(statements) != 1:
+            raise BadQuery(f"versions {a!r} and {b!r} carry different statements; they cannot be compared")
+        statement = statements.pop()
+    elif statement not in statements:
+        raise BadQuery(f"statement {statement!r} is not carried by {a!r} and {b!r}")
+    differing, only_a, only_b, translated = [], [], [], []
+    same = 0
+    for passage in index.passages.values():
+        if passage["statement"] != statement:
+            continue
+        pa, pb = passage["members"].get(a), passage["members"].get(b)
+        if pa and not pb:
+            only_a.append({"passage": passage["id"], "paragraph": pa, "why_missing": passage["lacks"].get(b)})
+        elif pb and not pa:
+            only_b.append({"passage": passage["id"], "paragraph": pb, "why_missing": passage["lacks"].get(a)})
+        elif pa and pb:
+            ta, tb = _paragraph(index, pa), _paragraph(index, pb)
+            if ta["lang"] != tb["lang"]:
+                translated.append({"passage": passage["id"], a: pa, b: pb})
+                continue
+            diffs = list(differences(ta["text"], tb["text"]))
+            if diffs:
+                differing.append({"passage": passage["id"], "a": ta, "b": tb, "differences": diffs})
+            else:
+                same += 1
+    if not (differing or only_a or only_b or translated or same):
+        raise BadQuery(f"versions {a!r} and {b!r} share no passages")
+    return {
+        "statement": statement,
+        "a": a,
+        "b": b,
+        "same": same,
+        "differing": differing,
+        "only_in_a": only_a,
+        "only_in_b": only_b,
+        "different_languages": translated,
+    }
+
+
+def _paragraph(index: CorpusIndex, paragraph_id: str) -> dict:
+    return index.paragraphs[index.paragraph_index[paragraph_id]]
+
+
+def _neighbour(index: CorpusIndex, passage: dict, step: int) -> str | None:
+    candidate = f"{passage['statement']}-p{passage['seq'] + step:03d}"
+    return candidate if candidate in index.passages else None
