@@ -14,7 +14,8 @@ from functools import lru_cache
 
 from search.folding import HAN, fold
 
-_TOKEN = re.compile(rf"[{HAN}]|[^\W_{HAN}]+|[^\w\s]")
+# Digit groups split by a space ("1 000", UN style) are one number.
+_TOKEN = re.compile(rf"[{HAN}]|\d+(?:[ \u00a0]\d{{3}})+(?!\d)|[^\W_{HAN}]+|[^\w\s]")
 MERGE_GAP = 2  # equal tokens between two differences that still count as one difference
 
 
@@ -22,7 +23,7 @@ def _tokens(text: str) -> tuple[list[str], list[tuple[int, int]]]:
     folded = fold(text)
     tokens, spans = [], []
     for m in _TOKEN.finditer(folded.text):
-        tokens.append(m.group())
+        tokens.append(m.group().replace(" ", "").replace("\u00a0", ""))
         spans.append(folded.span(m.start(), m.end()))
     return tokens, spans
 
