@@ -1,0 +1,216 @@
+"""OpenAPI 3 description of the JSON API, with the limits search/ enforces."""
+from __future__ import annotations
+
+from search.searching import LANGS, MAX_PER_PAGE, MAX_QUERY_CHARS
+from web.params import DEFAULT_PER_PAGE
+
+
+def _error(description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+
+def _ok(description: str, schema: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}}
+
+
+_NULLABLE_STRING = {"type": "string", "nullable": True}
+
+_PARAGRAPH_PROPERTIES = {
+    "id": {"type": "string", "example": "un-040"},
+    "version": {"type": "string", "example": "un"},
+    "statement": {"type": "string", "example": "2022-new-era"},
+    "seq": {"type": "integer", "minimum": 1},
+    "section": {"type": "string", "example": "三"},
+    "kind": {"type": "string", "example": "body"},
+    "lang": {"type": "string", "enum": list(LANGS)},
+    "passage": _NULLABLE_STRING,
+    "text": {"type": "string"},
+}
+
+_SPANS = {
+    "type": "array",
+    "description": "[start, end) code-point offsets into `text` of every match",
+    "items": {"type": "array", "items": {"type": "integer", "minimum": 0}, "minItems": 2, "maxItems": 2},
+}
+
+_QUERY_PARAMETER = {
+    "name": "q",
+    "in": "query",
+    "description": (
+        "The query: words (all must match), Chinese strings, \"quoted phrases\", OR, -word / NOT, parentheses, "
+        "and the filters version:ID, lang:zh|en, section:S."
+    ),
+    "schema": {"type": "string", "maxLength": MAX_QUERY_CHARS},
+}
+
+
+def openapi_spec() -> dict:
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "jiaokan 校勘",
+            "version": "1",
+            "description": (
+                "Bilingual full-text search over the published versions of the China–Russia joint statements. "
+                "Every HTML page has a JSON twin here. Errors are {\"error\": {\"code\", \"message\"}}."
+            ),
+        },
+        "servers": [{"url": "/"}],
+        "paths": {
+            "/api/search": {
+                "get": {
+                    "operationId": "search",
+                    "summary": "Search the paragraphs of every version",
+                    "parameters": [
+                        {**_QUERY_PARAMETER, "description": _QUERY_PARAMETER["description"]
+                         + " Empty only when a filter parameter is given."},
+                        {
+                            "name": "version",
+                            "in": "query",
+                            "description": "Only these versions (repeatable); ids from /api/versions.",
+                            "schema": {"type": "array", "items": {"type": "string"}},
+                            "style": "form",
+                            "explode": True,
+                        },
+                        {"name": "lang", "in": "query", "schema": {"type": "string", "enum": list(LANGS)}},
+                        {"name": "section", "in": "query", "schema": {"type": "string"},
+                         "description": "Only this section (一, 二, preamble, cover letter, ...)."},
+                        {"name": "page", "in": "query", "description": "Page of hits; at most the last page.",
+                         "schema": {"type": "integer", "minimum": 1, "maximum": 999999999, "default": 1}},
+                        {"name": "per_page", "in": "query",
+                         "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE,
+                                    "default": DEFAULT_PER_PAGE}},
+                        {"name": "collapse", "in": "query",
+                         "description": "1 (default): a passage several versions carry is one result, its other "
+                                        "versions listed in also_in / other_versions / lacking; 0: one result per "
+                                        "paragraph. Also accepts true/false, yes/no, on/off.",
+                         "schema": {"type": "string", "enum": ["1", "0", "true", "false", "yes", "no", "on", "off"],
+                                    "default": "1"}},
+                    ],
+                    "responses": {
+                        "200": _ok("The page of hits, with facets and how the query was read", "SearchResult"),
+                        "400": _error("A bad parameter: query too long or meaningless, per_page or page out of "
+                                      "range or not a number, unknown version or language"),
+                        "503": _error("The index is not built"),
+                    },
+                }
+            },
+            "/api/paragraphs/{id}": {
+                "get": {
+                    "operationId": "paragraph",
+                    "summary": "One paragraph whole, with its neighbours and its version's catalog entry",
+                    "parameters": [
+                        {"name": "id", "in": "path", "required": True, "schema": {"type": "string"},
+                         "example": "un-040"},
+                        {**_QUERY_PARAMETER, "description": "Mark this query's matches in the paragraph."},
+                    ],
+                    "responses": {
+                        "200": _ok("The paragraph", "ParagraphPage"),
+                        "400": _error("The query is too long"),
+                        "404": _error("No paragraph with this id"),
+                        "503": _error("The index is not built"),
+                    },
+                }
+            },
+            "/api/versions": {
+                "get": {
+                    "operationId": "versions",
+                    "summary": "The catalog: statements, and every version with what it covers and paragraph counts",
+                    "responses": {"200": _ok("The catalog", "Catalog"), "503": _error("The index is not built")},
+                }
+            },
+            "/api/openapi.json": {
+                "get": {
+                    "operationId": "openapi",
+                    "summary": "This description",
+                    "responses": {"200": {"description": "OpenAPI 3 document",
+                                          "content": {"application/json": {"schema": {"type": "object"}}}}},
+                }
+            },
+        },
+        "components": {
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "required": ["error"],
+                    "properties": {
+                        "error": {
+                            "type": "object",
+                            "required": ["code", "message"],
+                            "properties": {
+                                "code": {"type": "string", "example": "bad_query"},
+                                "message": {"type": "string"},
+                            },
+                        }
+                    },
+                },
+                "Paragraph": {"type": "object", "properties": _PARAGRAPH_PROPERTIES},
+                "Hit": {
+                    "type": "object",
+                    "properties": {
+                        **_PARAGRAPH_PROPERTIES,
+                        "score": {"type": "number"},
+                        "highlights": _SPANS,
+                        "snippet": {"type": "string",
+                                    "description": "HTML: escaped text with <mark> around matches, … where cut"},
+                        "also_in": {"type": "array", "items": {"type": "object"},
+                                    "description": "With collapse: the passage's other versions that match too"},
+                        "other_versions": {"type": "array", "items": {"type": "object"},
+                                           "description": "With collapse: what the passage's non-matching versions "
+                                                          "say where this one matched"},
+                        "lacking": {"type": "object", "additionalProperties": {"type": "string"},
+                                    "description": "With collapse: versions without this passage, and why"},
+                    },
+                },
+                "SearchResult": {
+                    "type": "object",
+                    "required": ["query", "understood", "total", "page", "per_page", "pages", "hits", "facets",
+                                 "took_ms"],
+                    "properties": {
+                        "query": {"type": "string"},
+                        "understood": {"type": "object", "description": "The clauses and filters the query was read as"},
+                        "total": {"type": "integer", "minimum": 0, "description": "Results: passages or paragraphs"},
+                        "counts": {"type": "string", "enum": ["passages", "paragraphs"]},
+                        "total_paragraphs": {"type": "integer", "minimum": 0},
+                        "page": {"type": "integer", "minimum": 1},
+                        "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
+                        "pages": {"type": "integer", "minimum": 1},
+                        "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
+                        "facets": {
+                            "type": "object",
+                            "properties": {
+                                "version": {"type": "object", "additionalProperties": {"type": "integer"}},
+                                "lang": {"type": "object", "additionalProperties": {"type": "integer"}},
+                            },
+                        },
+                        "took_ms": {"type": "number"},
+                    },
+                },
+                "ParagraphPage": {
+                    "type": "object",
+                    "properties": {
+                        "paragraph": {
+                            "allOf": [
+                                {"$ref": "#/components/schemas/Paragraph"},
+                                {"type": "object", "properties": {
+                                    "highlights": _SPANS,
+                                    "marked": {"type": "string", "description": "HTML: the escaped text, matches in <mark>"},
+                                }},
+                            ]
+                        },
+                        "before": {"type": "array", "items": {"$ref": "#/components/schemas/Paragraph"}},
+                        "after": {"type": "array", "items": {"$ref": "#/components/schemas/Paragraph"}},
+                        "version": {"type": "object", "nullable": True, "description": "The version's catalog entry"},
+                        "query": _NULLABLE_STRING,
+                    },
+                },
+                "Catalog": {
+                    "type": "object",
+                    "properties": {
+                        "statements": {"type": "array", "items": {"type": "object"}},
+                        "versions": {"type": "array", "items": {"type": "object"}},
+                    },
+                },
+            }
+        },
+    }

@@ -1,0 +1,62 @@
+"""Reading a request's query-string parameters into the arguments of search.searching.search.
+
+Only what HTTP adds is checked here (numbers arrive as text); everything else (query length, page range, versions,
+languages) is search/'s to judge, so the web, the CLI and the API give the same answer to the same request.
+"""
+from __future__ import annotations
+
+import re
+
+from werkzeug.datastructures import MultiDict
+
+from search.errors import SearchError
+from search.searching import MAX_PER_PAGE
+
+DEFAULT_PER_PAGE = 10
+_DIGITS = re.compile(r"[0-9]+")
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
+
+
+class BadParameter(SearchError):
+    code = "bad_parameter"
+    status = 400
+
+
+def search_params(args: MultiDict) -> dict:
+    """{query, versions, lang, section, page, per_page, collapse} for search(); raises BadParameter."""
+    return {
+        "query": args.get("q", ""),
+        "versions": [v for v in args.getlist("version") if v],
+        "lang": args.get("lang") or None,
+        "section": args.get("section") or None,
+        "page": _integer(args, "page", 1, "page must be a whole number, 1 or more"),
+        "per_page": _integer(
+            args, "per_page", DEFAULT_PER_PAGE, f"per_page must be a whole number between 1 and {MAX_PER_PAGE}"
+        ),
+        "collapse": _boolean(args, "collapse", True),
+    }
+
+
+def _boolean(args: MultiDict, name: str, default: bool) -> bool:
+    raw = args.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise BadParameter(f"{name} must be 1 or 0 (true or false); got {raw[:40]!r}")
+
+
+def _integer(args: MultiDict, name: str, default: int, message: str) -> int:
+    raw = args.get(name)
+    if raw is None or raw == "":
+        return default
+    raw = raw.strip()
+    if not _DIGITS.fullmatch(raw):
+        raise BadParameter(f"{message}; got {raw[:40]!r}")
+    if len(raw.lstrip("0")) > 9:
+        raise BadParameter(f"{name} {raw[:40]} is out of range")
+    return int(raw)

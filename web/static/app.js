@@ -1,0 +1,17 @@
+// A progressive touch only: the page works the same without it.
+// Changing a version or language filter re-runs the search at once (it starts again at page 1).
+document.addEventListener("DOMContentLoaded", function () {
+  var form = document.querySelector("form.search");
+  if (!form) return;
+  form.querySelectorAll(".versions input, .langs input").forEach(function (input) {
+    input.addEventListener("change", function () { form.submit(); });
+  });
+  // "/" focuses the search box, as on many search sites.
+  document.addEventListener("keydown", function (e) {
+    var q = form.querySelector("#q");
+    if (e.key === "/" && q && document.activeElement !== q && !/^(INPUT|TEXTAREA)$/.test(document.activeElement.tagName)) {
+      e.preventDefault();
+      q.focus();
+    }
+  });
+});
