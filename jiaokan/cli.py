@@ -205,6 +205,8 @@ def serve(index_path, corpus_dir, host, port, threads):
     from web import create_app
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s: %(message)s")
+    # "Task queue depth is 1" on every request that waits for a thread: normal under load, not worth a line each.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     app = create_app({"INDEX_DIR": str(path)})
     try:
         app.extensions["jiaokan_index"].warm()
