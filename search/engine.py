@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import threading
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -56,6 +57,8 @@ class Engine:
         self.lengths = {f: read_lengths(folder, f).astype(np.float32) for f in FIELDS}
         self.avg_length = {f: float(self.lengths[f].mean()) if self.size else 1.0 for f in FIELDS}
         searcher = index.searcher()
+        # Whoosh reads segment files with seek() then read() on shared file objects: one reader at a time.
+        self._whoosh_lock = threading.Lock()
         self.segments = []
         for reader, base in searcher.reader().leaf_readers():
             self.segments.append((reader, base, PostingArrays(folder, base)))
@@ -106,13 +109,16 @@ class Engine:
             if found is not None:
                 ids_parts.append(found[0])
                 tf_parts.append(found[1])
-            elif (field, btext) in reader:
-                m = reader.postings(field, btext)
-                ids, tfs = [], []
-                while m.is_active():
-                    ids.append(m.id() + base)
-                    tfs.append(m.weight())
-                    m.next()
+            else:
+                with self._whoosh_lock:
+                    if (field, btext) not in reader:
+                        continue
+                    m = reader.postings(field, btext)
+                    ids, tfs = [], []
+                    while m.is_active():
+                        ids.append(m.id() + base)
+                        tfs.append(m.weight())
+                        m.next()
                 ids_parts.append(np.array(ids, dtype=np.uint32))
                 tf_parts.append(np.array(tfs, dtype=np.float32))
         if not ids_parts:

@@ -82,12 +82,19 @@ class CorpusIndex:
         return Engine(self)
 
     def searcher(self):
-        """A searcher shared by callers (Whoosh searchers are safe to share for reading)."""
+        """The searcher of this build, shared. Whoosh file reads are not thread-safe: search/engine.py holds a
+        lock around them, and nothing else reads through the searcher while serving."""
         if self._searcher is None:
             from whoosh import scoring
 
             self._searcher = self.ix.searcher(weighting=scoring.BM25F())
         return self._searcher
+
+    def warm(self) -> "CorpusIndex":
+        """Load everything a search needs now, once, rather than racing to load it in concurrent first requests."""
+        self.paragraphs, self.paragraph_index, self.passages, self.catalog, self.dictionary
+        self.engine.codes, self.engine.groups, self.engine.folded
+        return self
 
     def is_current(self) -> bool:
         try:

@@ -112,20 +112,22 @@ def search(
         matched = engine.everything()
     elif isinstance(matched, tuple):  # only a negation: every paragraph without it
         matched = engine.everything().without(matched[1])
-    mask = matched.mask
-    if versions:
-        mask = mask & engine.value_mask("version", versions)
-    if lang:
-        mask = mask & engine.value_mask("lang", [lang])
-    if section:
-        mask = mask & engine.value_mask("section", [section])
+    # Filters as masks; each facet counts with every filter but its own, so a filter form shows what ticking
+    # another version or language would add.
+    version_mask = engine.value_mask("version", versions) if versions else None
+    lang_mask = engine.value_mask("lang", [lang]) if lang else None
+    section_mask = engine.value_mask("section", [section]) if section else None
+    base = matched.mask if section_mask is None else matched.mask & section_mask
+    by_lang = base if version_mask is None else base & version_mask
+    by_version = base if lang_mask is None else base & lang_mask
+    mask = by_lang if lang_mask is None else by_lang & lang_mask
 
     key = _rank_key(matched, demotions)
     total_paragraphs = int(mask.sum())
     shown = engine.best_of_each_passage(key, mask) if collapse else mask
     total = int(shown.sum())
     last_page = max(1, -(-total // per_page))
-    if page > last_page and total:
+    if page > last_page:
         raise BadQuery(f"page {page} is past the last page ({last_page})")
     wanted = page * per_page
     # Proximity reorders near-ties, so rank a few more than the page needs before applying it.
@@ -137,7 +139,7 @@ def search(
     if collapse:
         for hit in hits:
             add_collation(index, hit, mask, clauses)
-    facets = {"version": engine.counts("version", mask), "lang": engine.counts("lang", mask)}
+    facets = {"version": engine.counts("version", by_version), "lang": engine.counts("lang", by_lang)}
     return {
         "query": query,
         "understood": {

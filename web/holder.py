@@ -128,8 +128,7 @@ def _open_warm(path: Path) -> CorpusIndex:
 
 
 def _warm(index: CorpusIndex) -> None:
-    index.paragraphs, index.paragraph_index, index.catalog, index.dictionary  # noqa: B018 (cached loads)
-    index.searcher()
+    index.warm()
     if not index.paragraphs:
         return
     first = index.paragraphs[0]
