@@ -18,11 +18,20 @@ from pathlib import Path
 from indexer.catalog import Catalog, load_catalog, read_version_text
 from indexer.catalog_view import catalog_overview
 from indexer.collation import collate
+from indexer.translations import GLOSSARY_FILE, build_translations
 from indexer.errors import CorpusError
 from indexer.paragraphs import corpus_paragraphs
 from indexer.records import Paragraph
 from indexer.writer import print_progress, write_index
-from search.index import CATALOG_FILE, DICTIONARY_FILE, META_FILE, PARAGRAPHS_FILE, PASSAGES_FILE, read_meta
+from search.index import (
+    CATALOG_FILE,
+    DICTIONARY_FILE,
+    META_FILE,
+    PARAGRAPHS_FILE,
+    PASSAGES_FILE,
+    TRANSLATIONS_FILE,
+    read_meta,
+)
 from search.segmenter import Dictionary
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,7 +41,15 @@ USER_DICT = "userdict.txt"
 # Code whose change changes what gets indexed: part of the fingerprint, so an upgrade rebuilds a stale index.
 _ANALYSIS_SOURCES = [
     ROOT / "search" / name for name in ("folding.py", "analysis.py", "segmenter.py", "schema.py")
-] + [ROOT / "indexer" / name for name in ("paragraphs.py", "cleaning.py", "writer.py", "build.py", "catalog_view.py", "collation.py")]
+] + [ROOT / "indexer" / name for name in (
+        "paragraphs.py",
+        "cleaning.py",
+        "writer.py",
+        "build.py",
+        "catalog_view.py",
+        "collation.py",
+        "translations.py",
+    )]
 
 
 @dataclass
@@ -51,9 +68,9 @@ def corpus_fingerprint(corpus_dir: Path, catalog: Catalog) -> str:
     for version in catalog.versions.values():
         h.update(version.id.encode())
         h.update(read_version_text(version).encode())
-    user_dict = corpus_dir / USER_DICT
-    if user_dict.exists():
-        h.update(user_dict.read_bytes())
+    for extra in (USER_DICT, GLOSSARY_FILE):
+        if (corpus_dir / extra).exists():
+            h.update((corpus_dir / extra).read_bytes())
     for source in _ANALYSIS_SOURCES:
         if source.exists():
             h.update(source.read_bytes())
@@ -80,9 +97,10 @@ def build_index(
 
     paragraphs = corpus_paragraphs(catalog)
     passages = collate(catalog, paragraphs)  # sets each paragraph's passage
-    overview = catalog_overview(corpus_dir)
     user_dict = corpus_dir / USER_DICT
     dictionary = Dictionary.jieba_default(user_dict if user_dict.exists() else None)
+    translations = build_translations(corpus_dir, paragraphs, passages, dictionary)
+    overview = catalog_overview(corpus_dir)
     write_paragraphs_index(
         paragraphs,
         dictionary,
@@ -90,6 +108,7 @@ def build_index(
         fingerprint=fingerprint,
         catalog=overview,
         passages=[p.to_dict() for p in passages],
+        translations=translations,
         progress=progress,
         started=started,
     )
@@ -105,6 +124,7 @@ def write_paragraphs_index(
     fingerprint: str,
     catalog: dict | None = None,
     passages: list[dict] | None = None,
+    translations: dict | None = None,
     progress=print_progress,
     workers: int | None = None,
     started: float | None = None,
@@ -131,6 +151,9 @@ def write_paragraphs_index(
         )
         # Collation: which paragraph of each version is which passage of its statement.
         (build_dir / PASSAGES_FILE).write_text(json.dumps(passages or [], ensure_ascii=False), encoding="utf-8")
+        (build_dir / TRANSLATIONS_FILE).write_text(
+            json.dumps(translations or {"en": {}, "zh": {}}, ensure_ascii=False), encoding="utf-8"
+        )
         versions: dict[str, int] = {}
         for p in paragraphs:
             versions[p.version] = versions.get(p.version, 0) + 1

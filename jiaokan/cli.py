@@ -147,8 +147,9 @@ def paragraphs(index_path, version_id, as_json):
 @click.option("--limit", default=10, show_default=True, type=int, help="Hits per page (at most 100).")
 @click.option("--page", default=1, show_default=True, type=int, help="Page of hits.")
 @click.option("--no-collapse", is_flag=True, help="One result per paragraph, not per passage.")
+@click.option("--no-translate", is_flag=True, help="Do not also search the terms' equivalents in the other language.")
 @click.option("--json", "as_json", is_flag=True, help="Print {query, total, hits, facets, took_ms} as JSON.")
-def search(index_path, query, versions, lang, section, limit, page, no_collapse, as_json):
+def search(index_path, query, versions, lang, section, limit, page, no_collapse, no_translate, as_json):
     """Search the index. Exit status: 0 with hits, 1 with none, 2 for a bad query or a missing index."""
     from search.errors import SearchError
     from search.index import open_index
@@ -164,6 +165,7 @@ def search(index_path, query, versions, lang, section, limit, page, no_collapse,
             page=page,
             per_page=limit,
             collapse=not no_collapse,
+            translate=not no_translate,
         )
     except SearchError as e:
         raise UserError(str(e)) from None
@@ -264,7 +266,8 @@ def _print_hits(result: dict) -> None:
     colour = sys.stdout.isatty()
     start, end = ("\x1b[1;31m", "\x1b[0m") if colour else ("【", "】")
     for hit in result["hits"]:
-        click.echo(f"{hit['id']}  {hit['version']} · {hit['section']} · {hit['lang']}  (score {hit['score']})")
+        via = f"  via {', '.join(hit['via'])}" if hit.get("via") else ""
+        click.echo(f"{hit['id']}  {hit['version']} · {hit['section']} · {hit['lang']}  (score {hit['score']}){via}")
         text = hit["snippet"].replace("<mark>", start).replace("</mark>", end)
         click.echo("  " + html.unescape(text))
         for other in hit.get("also_in", []):

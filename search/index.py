@@ -15,6 +15,7 @@ PARAGRAPHS_FILE = "paragraphs.json"
 CATALOG_FILE = "catalog.json"
 FOLDED_FILE = "folded.json"
 PASSAGES_FILE = "passages.json"
+TRANSLATIONS_FILE = "translations.json"
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_INDEX = ROOT / "instance" / "index"
 
@@ -71,6 +72,14 @@ class CorpusIndex:
         return {p["id"]: p for p in data}
 
     @cached_property
+    def translations(self) -> dict:
+        """{"en": {english key: [{"zh", "source", "weight"}]}, "zh": {chinese key: [{"en" or "zh", ...}]}}"""
+        try:
+            return json.loads((self.build_dir / TRANSLATIONS_FILE).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {"en": {}, "zh": {}}
+
+    @cached_property
     def paragraph_index(self) -> dict[str, int]:
         return {p["id"]: i for i, p in enumerate(self.paragraphs)}
 
@@ -92,7 +101,7 @@ class CorpusIndex:
 
     def warm(self) -> "CorpusIndex":
         """Load everything a search needs now, once, rather than racing to load it in concurrent first requests."""
-        self.paragraphs, self.paragraph_index, self.passages, self.catalog, self.dictionary
+        self.paragraphs, self.paragraph_index, self.passages, self.catalog, self.dictionary, self.translations
         self.engine.codes, self.engine.groups, self.engine.folded
         return self
 

@@ -22,6 +22,7 @@ from search.analysis import Analysis, analyze
 from search.errors import BadQuery
 from search.folding import regional_reading
 from search.highlight import merge_spans, snippet, unit_spans
+from search.translation import Expansion, english_spans, lookup
 from search.wording import differences, summary
 from search.index import CorpusIndex
 from search.engine import Engine, Result
@@ -37,6 +38,8 @@ WORDS_WEIGHT = 2.0
 GRAMS_WEIGHT = 1.0
 # Proximity: added to the BM25F score when the query's clauses sit within a few units of each other, at most
 # about one strong term's worth, so it reorders near-ties without overriding what BM25F says about term weight.
+# A match through a translation or variant scores at this share of a direct match (and ranks a tier below).
+TRANSLATION_WEIGHT = 0.5
 PROXIMITY_BONUS = 3.0
 PROXIMITY_WINDOW = 20
 TIER = 1e6
@@ -53,6 +56,7 @@ class Clause:
     negated: bool = False
     english_terms: set[str] = field(default_factory=set)
     apart_mask: object = None  # numpy bool array: paragraphs holding only the string's words apart
+    via: object = None  # the Expansion this clause stands for, when it is a translation
 
     def describe(self) -> dict:
         first = self.readings[0]
@@ -76,10 +80,13 @@ def search(
     page: int = 1,
     per_page: int = 10,
     collapse: bool = True,
+    translate: bool = True,
 ) -> dict:
     """Search `index`. With `collapse` (the default) a passage that several versions carry is one result: its
     best-matching version, with the other versions that match "also in" it and the wording of those that don't;
-    `total` then counts results (passages, and paragraphs outside any passage) and `total_paragraphs` paragraphs."""
+    `total` then counts results (passages, and paragraphs outside any passage) and `total_paragraphs` paragraphs.
+    With `translate` (the default) query terms also match through their equivalents in the other language and
+    their wording variants (search/translation.py), below direct matches; `understood.expansions` lists them."""
     started = time.perf_counter()
     query = query or ""
     if len(query) > MAX_QUERY_CHARS:
@@ -101,9 +108,9 @@ def search(
         raise BadQuery(f"unknown language {lang!r}: languages are zh, en")
 
     engine = index.engine
-    clauses: list[Clause] = []
-    demotions: list[np.ndarray] = []
-    matched = _evaluate(parsed.tree, engine, index, clauses, demotions) if parsed.tree is not None else None
+    ctx = _Context(engine, index, translate)
+    matched = _evaluate(parsed.tree, ctx) if parsed.tree is not None else None
+    clauses, demotions = ctx.clauses, ctx.demotions
     if matched is None and parsed.tree is not None:
         raise BadQuery(f"nothing to search for in {query!r}: it has no letters, digits or Chinese characters")
     if matched is None and not (versions or lang or section):
@@ -135,15 +142,19 @@ def search(
     ranked = _apply_proximity(index, ranked, key, clauses)[:wanted]
     window = ranked[(page - 1) * per_page :]
 
-    hits = [_hit(index, docnum, float(matched.score[docnum]) + bonus, clauses) for docnum, bonus in window]
+    marked = clauses + ctx.expansion_clauses
+    hits = [_hit(index, docnum, float(matched.score[docnum]) + bonus, marked) for docnum, bonus in window]
+    for hit in hits:
+        _add_via(hit, clauses, ctx.expansion_clauses)
     if collapse:
         for hit in hits:
-            add_collation(index, hit, mask, clauses)
+            add_collation(index, hit, mask, marked)
     facets = {"version": engine.counts("version", by_version), "lang": engine.counts("lang", by_lang)}
     return {
         "query": query,
         "understood": {
             "clauses": [c.describe() for c in clauses],
+            "expansions": [e.describe() for e in dict.fromkeys(ctx.expansions)],
             "filters": {"version": versions, "lang": lang, "section": section},
         },
         "total": total,
@@ -156,6 +167,17 @@ def search(
         "facets": facets,
         "took_ms": round((time.perf_counter() - started) * 1000, 2),
     }
+
+
+def _add_via(hit: dict, clauses: list[Clause], expansion_clauses: list[Clause]) -> None:
+    """hit["via"]: the equivalents the hit was found through, when it does not hold the query's own words."""
+    hit["via"] = []
+    if not expansion_clauses:
+        return
+    doc = analyze(hit["text"], None)
+    if any(clause_spans(doc, c) for c in clauses if not c.negated):
+        return
+    hit["via"] = list(dict.fromkeys(c.text for c in expansion_clauses if clause_spans(doc, c)))
 
 
 def add_collation(index: CorpusIndex, hit: dict, mask, clauses: list[Clause]) -> None:
@@ -235,27 +257,45 @@ def _clause(node: P.Text, index: CorpusIndex, negated: bool) -> Clause | None:
     return clause
 
 
-def _evaluate(
-    node, engine: Engine, index: CorpusIndex, clauses: list[Clause], demotions: list, negated: bool = False
-):
+@dataclass
+class _Context:
+    """What evaluating one query collects besides its result."""
+
+    engine: Engine
+    index: CorpusIndex
+    translate: bool
+    clauses: list[Clause] = field(default_factory=list)
+    # Masks of paragraphs that match only loosely (words apart, another form of an English word, only through a
+    # translation) and so rank a tier below the exact ones.
+    demotions: list = field(default_factory=list)
+    expansions: list[Expansion] = field(default_factory=list)
+    expansion_clauses: list[Clause] = field(default_factory=list)
+
+
+def _evaluate(node, ctx: _Context, negated: bool = False):
     """The Result (mask, score) of a parse-tree node, ("not", Result) for a negation, or None for a node with
-    nothing searchable in it. Appends to `demotions` the masks of paragraphs that match only loosely (words
-    apart, another form of an English word) and so rank below the exact ones."""
+    nothing searchable in it."""
+    engine = ctx.engine
     if isinstance(node, P.Text):
-        clause = _clause(node, index, negated)
+        clause = _clause(node, ctx.index, negated)
         if clause is None:
             return None
-        clauses.append(clause)
+        ctx.clauses.append(clause)
         result = _match_clause(clause, engine)
         if clause.apart_mask is not None and not negated:
-            demotions.append(clause.apart_mask)
+            ctx.demotions.append(clause.apart_mask)
+        if ctx.translate and not negated:
+            result = _with_translations(result, lookup(ctx.index, node.text), ctx)
         return result
     if isinstance(node, P.Not):
-        inner = _evaluate(node.child, engine, index, clauses, demotions, not negated)
+        inner = _evaluate(node.child, ctx, not negated)
         if isinstance(inner, tuple):  # NOT NOT x
             return inner[1]
         return ("not", inner) if inner is not None else None
-    parts = [_evaluate(child, engine, index, clauses, demotions, negated) for child in node.children]
+    children = list(node.children)
+    parts = [_evaluate(child, ctx, negated) for child in children]
+    if isinstance(node, P.And) and ctx.translate and not negated:
+        parts = _translate_phrases(children, parts, ctx)
     parts = [p for p in parts if p is not None]
     positives = [p for p in parts if not isinstance(p, tuple)]
     negatives = [p[1] for p in parts if isinstance(p, tuple)]
@@ -278,13 +318,62 @@ def _evaluate(
         result = result & p
     for n in negatives:
         result = result.without(n)
-    words = [c.text for c in node.children if isinstance(c, P.Text) and not c.quoted]
+    words = [c.text for c in children if isinstance(c, P.Text) and not c.quoted]
     if len(words) > 1 and not negated and all(w.isascii() and w.isalnum() for w in words):
         # English words typed one after another: paragraphs where they stand together as typed rank first.
         # (Chinese typed with spaces between has been cut by the user on purpose, so it is left alone.)
         together = engine.exact(analyze(" ".join(words), None))
-        demotions.append(result.mask & ~together.mask)
+        ctx.demotions.append(result.mask & ~together.mask)
     return result
+
+
+def _translate_phrases(children: list, parts: list, ctx: _Context) -> list:
+    """Runs of English words that are one term in the translation table ("climate change"): their AND also
+    matches through the term's equivalents. Returns `parts` with each run folded into its first position."""
+    runs = []
+    run: list[int] = []
+    for i, child in enumerate(children + [None]):
+        if isinstance(child, P.Text) and not child.quoted and child.text.isascii() and parts[i] is not None:
+            run.append(i)
+            continue
+        if len(run) > 1:
+            runs.append(run)
+        run = []
+    parts = list(parts)
+    for run in runs:
+        words = [children[i].text for i in run]
+        for first, end, expansions in english_spans(ctx.index, words):
+            members = run[first:end]
+            direct = parts[members[0]]
+            for i in members[1:]:
+                direct = direct & parts[i]
+                parts[i] = None
+            parts[members[0]] = _with_translations(direct, expansions, ctx)
+    return parts
+
+
+def _with_translations(direct: Result, expansions: list[Expansion], ctx: _Context) -> Result:
+    """`direct`, or any paragraph holding one of the equivalents exactly, those a tier lower (direct matches
+    rank above matches through a translation) and scored at the translation's weight."""
+    if not expansions:
+        return direct
+    via = ctx.engine.nothing()
+    for e in expansions:
+        reading = analyze(e.target, ctx.index.dictionary)
+        if not reading.units:
+            continue
+        found = ctx.engine.exact(reading, GRAMS_WEIGHT * TRANSLATION_WEIGHT * e.weight)
+        if found.mask.any():
+            via = via | found
+            ctx.expansions.append(e)
+            clause = Clause(e.target, True, [reading], "string")
+            clause.via = e
+            ctx.expansion_clauses.append(clause)
+    only_via = via.mask & ~direct.mask
+    if not only_via.any():
+        return direct
+    ctx.demotions.append(only_via)
+    return direct | Result(only_via, np.where(only_via, via.score, 0).astype(np.float32))
 
 
 def apart_words(reading: Analysis) -> list[str]:

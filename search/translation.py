@@ -1,0 +1,72 @@
+"""Query translation: a query term looked up in the other language, and among wording variants.
+
+The table is built with the index (indexer/translations.py: glossary, pairs learned from aligned passages,
+variants found by collation). Lookups use the same folding as the index, so ＮＡＴＯ, nato and NATO meet.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from search.folding import HAN, fold
+from search.index import CorpusIndex
+
+MAX_PHRASE_WORDS = 6
+_LATIN_WORDS = re.compile(rf"[^\W_{HAN}]+(?:['’][^\W_{HAN}]+)*")
+
+
+@dataclass(frozen=True)
+class Expansion:
+    query: str  # the query text it stands for
+    target: str  # the equivalent searched for
+    lang: str  # language of the target: "zh" or "en"
+    source: str  # glossary | learned | variant
+    weight: float
+
+    def describe(self) -> dict:
+        return {"query": self.query, "via": self.target, "lang": self.lang, "source": self.source}
+
+
+def english_key(text: str) -> str:
+    return " ".join(_LATIN_WORDS.findall(fold(text).text))
+
+
+def chinese_key(text: str) -> str:
+    return "".join(fold(text).text.split())
+
+
+def lookup(index: CorpusIndex, text: str) -> list[Expansion]:
+    """Equivalents of one query term (a word, a phrase or a Chinese string), best sources first."""
+    table = index.translations
+    out: list[Expansion] = []
+    if text.isascii():
+        for e in table["en"].get(english_key(text), []):
+            out.append(Expansion(text, e["zh"], "zh", e["source"], e["weight"]))
+    else:
+        for e in table["zh"].get(chinese_key(text), []):
+            if "en" in e:
+                out.append(Expansion(text, e["en"], "en", e["source"], e["weight"]))
+            else:
+                out.append(Expansion(text, e["zh"], "zh", e["source"], e["weight"]))
+    out.sort(key=lambda x: -x.weight)
+    return out
+
+
+def english_spans(index: CorpusIndex, words: list[str]) -> list[tuple[int, int, list[Expansion]]]:
+    """Longest runs of two or more consecutive English words that the table knows as one term ("climate change"),
+    left to right: (first, end, expansions)."""
+    spans = []
+    i = 0
+    while i < len(words):
+        found = None
+        for j in range(min(len(words), i + MAX_PHRASE_WORDS), i + 1, -1):
+            expansions = lookup(index, " ".join(words[i:j]))
+            if expansions:
+                found = (i, j, expansions)
+                break
+        if found:
+            spans.append(found)
+            i = found[1]
+        else:
+            i += 1
+    return spans
