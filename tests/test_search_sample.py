@@ -152,3 +152,25 @@ def test_sample_of_strings_in_the_corpus(corpus_index):
             by_kind = {k: sum(1 for i in items if i.startswith(k + " ")) for k in ("zh", "word", "pair")}
             report.append(f"{what}: {len(items)} strings {by_kind}, e.g.\n    " + "\n    ".join(items[:8]))
     assert not report, "\n".join(report)
+
+
+def test_sample_in_traditional_script_finds_the_same(corpus_index):
+    """The Chinese strings of the sample written in Traditional script (OpenCC s2t, and s2twp with Taiwan
+    vocabulary) find at least every paragraph the Simplified string finds: the query folds as the index does."""
+    import opencc
+
+    sample = [s for kind, s in build_sample(corpus_index.paragraphs) if kind == "zh"]
+    failures = []
+    for config in ("s2t", "s2twp"):
+        converter = opencc.OpenCC(config)
+        for s in sample:
+            traditional = converter.convert(s)
+            if traditional == s:
+                continue
+            simplified_ids = {h["id"] for h in all_hits(corpus_index, s)}
+            traditional_ids = {h["id"] for h in all_hits(corpus_index, traditional)}
+            if not simplified_ids <= traditional_ids:
+                failures.append(
+                    f"{config}: {traditional!r} (for {s!r}) misses {sorted(simplified_ids - traditional_ids)[:4]}"
+                )
+    assert not failures, f"{len(failures)} strings, e.g.\n    " + "\n    ".join(failures[:10])
