@@ -102,7 +102,7 @@ class _SliceWriter(SegmentWriter):
         fw = self.fieldwriter
         schema = self.schema
         current_field = None
-        for (fieldname, term), postings in self.pool.sorted_terms():
+        for (fieldname, term), (docnums, weights, values) in self.pool.sorted_terms():
             if fieldname != current_field:
                 if current_field is not None:
                     fw.finish_field()
@@ -110,13 +110,12 @@ class _SliceWriter(SegmentWriter):
                 current_field = fieldname
                 column = lengths.column(fieldname)
             fw.start_term(term)
-            for docnum, weight, value in postings:
-                fw.add(docnum, weight, value, column[docnum])
+            add = fw.add
+            for docnum, weight, value in zip(docnums, weights, values):
+                add(docnum, weight, value, column[docnum])
             fw.finish_term()
-            if fieldname in ARRAY_FIELDS and len(postings) >= MIN_DF:
-                self.arrays.add(
-                    fieldname, term.decode("utf-8"), [p[0] for p in postings], [int(p[1]) for p in postings]
-                )
+            if fieldname in ARRAY_FIELDS and len(docnums) >= MIN_DF:
+                self.arrays.add(fieldname, term.decode("utf-8"), docnums, weights)
         if current_field is not None:
             fw.finish_field()
         fw.close()
@@ -125,18 +124,22 @@ class _SliceWriter(SegmentWriter):
 
 
 class _TermGroupingPool:
+    """Postings per term as three parallel lists (document numbers, weights, encoded positions): no tuple per
+    posting, and the posting arrays take the first two as they are."""
+
     def __init__(self):
-        self._terms: dict[tuple[str, bytes], list] = {}
+        self._terms: dict[tuple[str, bytes], tuple[list, list, list]] = {}
         self.fieldnames: set[str] = set()
 
     def add(self, item):
         fieldname, term, docnum, weight, value = item
-        postings = self._terms.get((fieldname, term))
-        if postings is None:
-            self._terms[(fieldname, term)] = [(docnum, weight, value)]
+        lists = self._terms.get((fieldname, term))
+        if lists is None:
+            lists = self._terms[(fieldname, term)] = ([], [], [])
             self.fieldnames.add(fieldname)
-        else:
-            postings.append((docnum, weight, value))
+        lists[0].append(docnum)
+        lists[1].append(weight)
+        lists[2].append(value)
 
     def sorted_terms(self):
         terms = self._terms

@@ -7,7 +7,7 @@ segment's document numbers and term frequencies as two arrays; rarer terms are r
 which is cheap for a handful of postings.
 
 Files per segment, named by the segment's first document number (`base`):
-  postings-<base>.ids   uint32 document numbers (global), term after term
+  postings-<base>.ids   uint32 document numbers within the segment (add base for the index's), term after term
   postings-<base>.tfs   uint16 term frequencies, aligned with .ids
   postings-<base>.idx   marshal: {(field, term): (offset, count)}
 Also per build: lengths-<field>.u32 (uint32 field length of every document, in document order) and
@@ -31,13 +31,13 @@ class PostingArraysWriter:
         self._tfs = array("H")
         self._index: dict[tuple[str, str], tuple[int, int]] = {}
 
-    def add(self, field: str, term: str, docnums: list[int], tfs: list[int]) -> None:
+    def add(self, field: str, term: str, docnums: list[int], tfs: list[float]) -> None:
         if len(docnums) < MIN_DF:
             return
         self._index[(field, term)] = (len(self._ids), len(docnums))
-        base = self.base
-        self._ids.extend(d + base for d in docnums)
-        self._tfs.extend(min(tf, 65535) for tf in tfs)
+        self._ids.extend(docnums)
+        # Term frequencies above 65535 in one paragraph do not happen; saturate rather than wrap if they did.
+        self._tfs.extend(map(int, tfs) if max(tfs) < 65536 else (min(int(t), 65535) for t in tfs))
 
     def close(self) -> None:
         stem = self.folder / f"postings-{self.base}"
@@ -67,7 +67,7 @@ class PostingArrays:
         if entry is None:
             return None
         offset, count = entry
-        return self._ids[offset : offset + count], self._tfs[offset : offset + count]
+        return self._ids[offset : offset + count] + self.base, self._tfs[offset : offset + count]
 
 
 def read_lengths(folder: Path, field: str):
