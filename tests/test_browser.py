@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -107,6 +108,52 @@ def test_search_and_follow_a_hit_in_chromium(server, tmp_path):
             assert set(marked.all_inner_texts()) == {NATO}
             assert page.locator("aside.catalog-entry").is_visible()
             page.screenshot(path=str(tmp_path / "paragraph.png"), full_page=True)
+
+            # From the paragraph to its passage: every version side by side, the query's matches marked.
+            page.locator("p.to-passage a.passage-link").click()
+            page.wait_for_url("**/passage/*?q=*")
+            columns = page.locator("section.version-column")
+            assert columns.count() == 3
+            assert [c.get_attribute("id") for c in columns.all()] == ["v-un", "v-xinhua", "v-chinanews-2"]
+            assert page.locator("section.version-column p.text mark").count() >= 1
+            assert set(page.locator("section.version-column p.text mark").all_inner_texts()) == {NATO}
+            assert page.locator("li.lacking").count() == 1  # chinanews-3 has not this part
+            boxes = [c.bounding_box() for c in columns.all()]
+            assert len({round(b["y"]) for b in boxes}) == 1 and boxes[0]["x"] < boxes[1]["x"] < boxes[2]["x"]
+            screenshot = tmp_path / "passage.png"
+            page.screenshot(path=str(screenshot), full_page=True)
+            assert screenshot.stat().st_size > 10_000
+            out = Path(__file__).resolve().parents[1] / "bench" / "out"
+            out.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(screenshot, out / "screenshot-passage.png")
+
+            # A passage whose wording differs between versions: the next ones until one has a marked difference.
+            for _ in range(20):
+                if page.locator("section.version-column p.text mark:not(.q)").count():
+                    break
+                page.locator("a[rel=next]").click()
+                page.wait_for_load_state()
+            assert page.locator("section.version-column p.text mark:not(.q)").count() >= 1
+            page.screenshot(path=str(tmp_path / "passage-differences.png"), full_page=True)
+
+            # On a phone the versions stack.
+            page.set_viewport_size({"width": 390, "height": 844})
+            boxes = [c.bounding_box() for c in page.locator("section.version-column").all()]
+            assert len({round(b["x"]) for b in boxes}) == 1
+            assert all(a["y"] < b["y"] for a, b in zip(boxes, boxes[1:]))
+            page.set_viewport_size({"width": 1100, "height": 900})
+
+            # Two versions compared, picked in the form.
+            page.locator("a.compare-link").click()
+            page.wait_for_url("**/compare?statement=*")
+            page.locator("select[name=a]").select_option("un")
+            page.locator("select[name=b]").select_option("chinanews-3")
+            page.locator("form.compare-form button").click()
+            page.wait_for_url("**/compare?*b=chinanews-3*")
+            assert page.locator("li.count-only-a strong").inner_text() == "45"
+            assert page.locator("li.differing-passage").count() == 8
+            assert "第78届联大" in page.locator("li.differing-passage .side.b mark").all_inner_texts()
+            page.screenshot(path=str(tmp_path / "compare.png"), full_page=True)
         finally:
             browser.close()
 

@@ -112,6 +112,45 @@ def openapi_spec() -> dict:
                     },
                 }
             },
+            "/api/passages/{id}": {
+                "get": {
+                    "operationId": "passage",
+                    "summary": "One passage in every version side by side, with each version's wording differences "
+                               "from the reference version and the versions that lack it",
+                    "parameters": [
+                        {"name": "id", "in": "path", "required": True, "schema": {"type": "string"},
+                         "example": "2022-new-era-p045",
+                         "description": "A passage id: the `passage` field of a paragraph or a hit"},
+                    ],
+                    "responses": {
+                        "200": _ok("The passage", "PassagePage"),
+                        "404": _error("No passage with this id"),
+                        "503": _error("The index is not built"),
+                    },
+                }
+            },
+            "/api/compare": {
+                "get": {
+                    "operationId": "compare",
+                    "summary": "Two versions of a statement passage by passage: every passage whose wording differs, "
+                               "with the differences, and the passages only one of them has",
+                    "parameters": [
+                        {"name": "a", "in": "query", "required": True, "schema": {"type": "string"},
+                         "example": "un", "description": "A version id from /api/versions"},
+                        {"name": "b", "in": "query", "required": True, "schema": {"type": "string"},
+                         "example": "chinanews-3", "description": "Another version id of the same statement"},
+                        {"name": "statement", "in": "query", "schema": {"type": "string"},
+                         "example": "2022-new-era",
+                         "description": "The statement to compare; by default the one both versions carry"},
+                    ],
+                    "responses": {
+                        "200": _ok("The comparison", "Comparison"),
+                        "400": _error("a or b missing, an unknown version, or versions that cannot be compared "
+                                      "(different statements, no passage in common)"),
+                        "503": _error("The index is not built"),
+                    },
+                }
+            },
             "/api/versions": {
                 "get": {
                     "operationId": "versions",
@@ -202,6 +241,92 @@ def openapi_spec() -> dict:
                         "after": {"type": "array", "items": {"$ref": "#/components/schemas/Paragraph"}},
                         "version": {"type": "object", "nullable": True, "description": "The version's catalog entry"},
                         "query": _NULLABLE_STRING,
+                    },
+                },
+                "Difference": {
+                    "type": "object",
+                    "description": "One place where the wording differs: a's wording, b's wording, and their spans",
+                    "properties": {
+                        "a": {"type": "string", "example": "联合国大会第七十六届会议"},
+                        "b": {"type": "string", "example": "第76届联大"},
+                        "a_span": {"type": "array", "items": {"type": "integer"}, "minItems": 2, "maxItems": 2},
+                        "b_span": {"type": "array", "items": {"type": "integer"}, "minItems": 2, "maxItems": 2},
+                    },
+                },
+                "Passage": {
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": "string", "example": "2022-new-era-p045"},
+                        "statement": {"type": "string", "example": "2022-new-era"},
+                        "seq": {"type": "integer", "minimum": 1},
+                        "kind": {"type": "string"},
+                        "section": {"type": "string"},
+                        "members": {"type": "object", "additionalProperties": {"type": "string"},
+                                    "description": "version id → paragraph id"},
+                        "lacks": {"type": "object", "additionalProperties": {"type": "string"},
+                                  "description": "version id → why it lacks the passage"},
+                    },
+                },
+                "PassagePage": {
+                    "type": "object",
+                    "properties": {
+                        "passage": {"$ref": "#/components/schemas/Passage"},
+                        "statement": {"type": "object", "nullable": True},
+                        "reference": {"type": "string", "description": "The paragraph the others are measured against"},
+                        "versions": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    "version": {"type": "string"},
+                                    "paragraph": {"$ref": "#/components/schemas/Paragraph"},
+                                    "note": {"type": "string"},
+                                    "differences": {"type": "array",
+                                                    "items": {"$ref": "#/components/schemas/Difference"},
+                                                    "description": "From the reference (absent for a translation)"},
+                                    "marked": {"type": "string", "nullable": True,
+                                               "description": "HTML: the escaped text with <mark> around this "
+                                                              "version's differing wording"},
+                                },
+                            },
+                        },
+                        "lacking": {"type": "object", "additionalProperties": {"type": "string"}},
+                        "previous": _NULLABLE_STRING,
+                        "next": _NULLABLE_STRING,
+                    },
+                },
+                "Comparison": {
+                    "type": "object",
+                    "properties": {
+                        "statement": {"type": "string"},
+                        "a": {"type": "string"},
+                        "b": {"type": "string"},
+                        "same": {"type": "integer", "minimum": 0, "description": "Passages worded the same"},
+                        "differing": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    "passage": {"type": "string"},
+                                    "a": {"$ref": "#/components/schemas/Paragraph"},
+                                    "b": {"$ref": "#/components/schemas/Paragraph"},
+                                    "differences": {"type": "array",
+                                                    "items": {"$ref": "#/components/schemas/Difference"}},
+                                },
+                            },
+                        },
+                        "only_in_a": {"type": "array", "items": {"type": "object", "properties": {
+                            "passage": {"type": "string"}, "paragraph": {"type": "string"},
+                            "why_missing": _NULLABLE_STRING}}},
+                        "only_in_b": {"type": "array", "items": {"type": "object", "properties": {
+                            "passage": {"type": "string"}, "paragraph": {"type": "string"},
+                            "why_missing": _NULLABLE_STRING}}},
+                        "different_languages": {
+                            "type": "array",
+                            "items": {"type": "object", "additionalProperties": {"type": "string"}},
+                            "description": "Passages one version has in Chinese, the other in English: "
+                                           "{passage, <a>: paragraph id, <b>: paragraph id}",
+                        },
                     },
                 },
                 "Catalog": {

@@ -1,4 +1,5 @@
-"""Reading a request's query-string parameters into the arguments of search.searching.search.
+"""Reading a request's query-string parameters into the arguments of search.searching.search and
+search.collation.compare.
 
 Only what HTTP adds is checked here (numbers arrive as text); everything else (query length, page range, versions,
 languages) is search/'s to judge, so the web, the CLI and the API give the same answer to the same request.
@@ -60,3 +61,13 @@ def _integer(args: MultiDict, name: str, default: int, message: str) -> int:
     if len(raw.lstrip("0")) > 9:
         raise BadParameter(f"{name} {raw[:40]} is out of range")
     return int(raw)
+
+
+def compare_params(args: MultiDict) -> dict:
+    """{a, b, statement} for search.collation.compare(); raises BadParameter when a version is not given."""
+    a, b = (args.get("a") or "").strip(), (args.get("b") or "").strip()
+    missing = [name for name, value in (("a", a), ("b", b)) if not value]
+    if missing:
+        verb = "is" if len(missing) == 1 else "are"
+        raise BadParameter(f"compare needs two versions: {' and '.join(missing)} {verb} missing (ids from /api/versions)")
+    return {"a": a, "b": b, "statement": (args.get("statement") or "").strip() or None}

@@ -3,18 +3,23 @@ answer as HTML or as JSON (the rule it was reached by says which, as in flask's 
 from __future__ import annotations
 
 from flask import Blueprint, current_app, g, jsonify, render_template, request, url_for
+from markupsafe import Markup
 
+from search.collation import compare as run_compare
+from search.collation import get_passage
 from search.errors import BadQuery, IndexNotBuilt, SearchError
 from search.paragraphs import get_paragraph
 from search.searching import MAX_QUERY_CHARS, MAX_PER_PAGE
 from search.searching import search as run_search
 from web.holder import Build
 from web.openapi import openapi_spec
-from web.params import DEFAULT_PER_PAGE, search_params
+from web.marking import mark
+from web.params import DEFAULT_PER_PAGE, compare_params, search_params
 
 bp = Blueprint("web", __name__)
 
 SEARCH_ARGS = ("q", "version", "lang", "section", "page", "per_page", "collapse")
+COMPARE_ARGS = ("statement", "a", "b")
 LANG_LABELS = {"zh": "中文 Chinese", "en": "英文 English"}
 
 
@@ -56,9 +61,7 @@ def search(fmt: str):
 @bp.get("/api/paragraphs/<pid>", defaults={"fmt": "json"})
 def paragraph(pid: str, fmt: str):
     """One paragraph whole, with its neighbours and its version's catalog entry; `q` marks the query's matches."""
-    q = request.args.get("q") or None
-    if q is not None and len(q) > MAX_QUERY_CHARS:
-        raise BadQuery(f"the query is {len(q)} characters long; the limit is {MAX_QUERY_CHARS}")
+    q = _query_arg()
     with index_build().using() as index:
         data = get_paragraph(index, pid, q)
     if fmt == "json":
@@ -70,6 +73,56 @@ def paragraph(pid: str, fmt: str):
         lang_labels=LANG_LABELS,
         **data,
     )
+
+
+@bp.get("/passage/<pid>", defaults={"fmt": "html"})
+@bp.get("/api/passages/<pid>", defaults={"fmt": "json"})
+def passage(pid: str, fmt: str):
+    """One passage in every version side by side: the wording that differs from the reference version marked, the
+    English where a version has it, the versions that lack it and why. On the page, `q` marks the query's matches
+    too (the JSON is get_passage's answer as it is)."""
+    q = _query_arg() if fmt == "html" else None
+    with index_build().using() as index:
+        data = get_passage(index, pid)
+        if fmt == "html":
+            catalog = index.catalog
+            found = _query_spans(index, q, [v["paragraph"]["text"] for v in data["versions"]])
+    if fmt == "json":
+        return jsonify(data)
+    return _render(
+        "passage.html",
+        url_for("web.passage", pid=pid, fmt="json"),
+        data=data,
+        columns=_passage_columns(data, found),
+        catalog_versions={v["id"]: v for v in catalog.get("versions", [])},
+        query=q,
+        search_url=url_for("web.search", fmt="html", q=q) if q else url_for("web.search", fmt="html"),
+        compare_url=url_for("web.compare", fmt="html", statement=data["passage"]["statement"]),
+        lang_labels=LANG_LABELS,
+    )
+
+
+@bp.get("/compare", defaults={"fmt": "html"})
+@bp.get("/api/compare", defaults={"fmt": "json"})
+def compare(fmt: str):
+    """Two versions of a statement passage by passage: every passage whose wording differs, with the differences,
+    and the passages only one of them has. The page without versions is the form to pick them."""
+    args = {k: request.args.get(k, "").strip() for k in COMPARE_ARGS}
+    result = None
+    catalog = {"statements": [], "versions": []}
+    try:
+        with index_build().using() as index:
+            catalog = index.catalog
+            if fmt == "json" or args["a"] or args["b"]:
+                result = run_compare(index, **compare_params(request.args))
+    except SearchError as e:
+        if fmt == "json" or isinstance(e, IndexNotBuilt):
+            raise
+        # The form again, with the choice still made and what was wrong with it.
+        return _render_compare(args, catalog, None, error=e, status=e.status)
+    if fmt == "json":
+        return jsonify(result)
+    return _render_compare(args, catalog, result)
 
 
 @bp.get("/api/versions")
@@ -86,6 +139,95 @@ def openapi():
 
 
 # --- rendering ---------------------------------------------------------------------------------------------------
+
+
+def _query_arg() -> str | None:
+    q = request.args.get("q") or None
+    if q is not None and len(q) > MAX_QUERY_CHARS:
+        raise BadQuery(f"the query is {len(q)} characters long; the limit is {MAX_QUERY_CHARS}")
+    return q
+
+
+def _query_spans(index, q: str | None, texts: list[str]) -> list[list[list[int]]]:
+    """The query's matches in each text, as get_paragraph finds them; none for no query or one that means nothing."""
+    if not q:
+        return [[] for _ in texts]
+    from search.searching import highlight_spans, query_clauses
+
+    try:
+        clauses = query_clauses(index, q)
+    except BadQuery:
+        return [[] for _ in texts]
+    return [highlight_spans(text, clauses, index) for text in texts]
+
+
+def _passage_columns(data: dict, found: list[list[list[int]]]) -> list[dict]:
+    """One column per version: its text marked where its wording differs from the reference (the reference where
+    any other version's differs), and where the query matched."""
+    differing_in_reference = [d["a_span"] for v in data["versions"] for d in v.get("differences", [])]
+    columns = []
+    for entry, spans in zip(data["versions"], found):
+        p = entry["paragraph"]
+        is_reference = p["id"] == data["reference"]
+        if is_reference:
+            diff = differing_in_reference
+        else:
+            diff = [d["b_span"] for d in entry.get("differences", [])]
+        if entry.get("marked") is not None and not spans:
+            text = Markup(entry["marked"])  # search/'s own marking: safe HTML, as the snippets
+        else:
+            text = mark(p["text"], diff, spans)
+        columns.append({
+            **entry,
+            "is_reference": is_reference,
+            "html": text,
+            "matches": len(spans),
+        })
+    return columns
+
+
+def _render_compare(args: dict, catalog: dict, result: dict | None, *, error: SearchError | None = None, status=200):
+    statements = _overview(catalog)
+    chosen = args["statement"] or (result or {}).get("statement") or ""
+    choosable = [s for s in statements if len(s["versions"]) > 1]
+    default = next((s for s in choosable if s["id"] == chosen), choosable[0] if choosable else None)
+    default_ids = [v["id"] for v in default["versions"][:2]] if default else ["", ""]
+    a = args["a"] or (default_ids[0] if not args["b"] else "")
+    b = args["b"] or (default_ids[1] if not args["a"] else "")
+    given = {k: v for k, v in args.items() if v}
+    json_url = url_for("web.compare", fmt="json", **given) if (result or error) else url_for("web.versions")
+    versions = {v["id"]: v for v in catalog.get("versions", [])}
+    context = {
+        "statements": statements,
+        "chosen_statement": chosen or (default["id"] if default else ""),
+        "a": a,
+        "b": b,
+        "result": result,
+        "error": error,
+        "catalog_versions": versions,
+        "lang_labels": LANG_LABELS,
+    }
+    if result is not None:
+        context["differing"] = [
+            {
+                **row,
+                "a_html": mark(row["a"]["text"], [d["a_span"] for d in row["differences"]]),
+                "b_html": mark(row["b"]["text"], [d["b_span"] for d in row["differences"]]),
+            }
+            for row in result["differing"]
+        ]
+        context["only_in_a"] = _by_reason(result["only_in_a"])
+        context["only_in_b"] = _by_reason(result["only_in_b"])
+        context["statement_entry"] = next((s for s in statements if s["id"] == result["statement"]), None)
+    return _render("compare.html", json_url, status=status, **context)
+
+
+def _by_reason(rows: list[dict]) -> list[dict]:
+    """Passages one version lacks, grouped by why the other lacks them, in passage order."""
+    groups: dict[str, list[dict]] = {}
+    for row in rows:
+        groups.setdefault(row.get("why_missing") or "", []).append(row)
+    return [{"why": why, "rows": rows} for why, rows in groups.items()]
 
 
 def _is_empty(params: dict) -> bool:
