@@ -31,7 +31,9 @@ _STOP_NAMES = {"The", "It", "They", "Both", "China", "Russia", "Chinese", "Russi
 
 
 def build_translations(corpus_dir: Path, paragraphs: list[Paragraph], passages: list, dictionary) -> dict:
-    """{"en": {english key: [{"zh", "source", "weight"}]}, "zh": {chinese key: [{"en"|"zh", ...}]}}"""
+    """{"en": {english key: [{"zh"|"en", "source", "weight"}]}, "zh": {chinese key: [{"en"|"zh", ...}]}}: each
+    entry names its target in the other language ("zh" under "en", "en" under "zh") or a form of the same
+    language."""
     en: dict[str, list[dict]] = defaultdict(list)
     zh: dict[str, list[dict]] = defaultdict(list)
 
@@ -40,7 +42,7 @@ def build_translations(corpus_dir: Path, paragraphs: list[Paragraph], passages: 
         if not ek or not zk:
             return
         weight = WEIGHTS[source]
-        if not any(e["zh"] == chinese for e in en[ek]):
+        if not any(e.get("zh") == chinese for e in en[ek]):
             en[ek].append({"zh": chinese, "source": source, "weight": weight})
         if not any(e.get("en") == english for e in zh[zk]):
             zh[zk].append({"en": english, "source": source, "weight": weight})
@@ -49,11 +51,15 @@ def build_translations(corpus_dir: Path, paragraphs: list[Paragraph], passages: 
         for chinese in entry["zh"]:
             for english in entry["en"]:
                 add(english, chinese, "glossary")
-        # Chinese variants of one term find each other.
+        # Forms of one term in the same language find each other (上合组织 / 上海合作组织, SCO / Shanghai ...).
         for a in entry["zh"]:
             for b in entry["zh"]:
                 if a != b and not any(e.get("zh") == b for e in zh[chinese_key(a)]):
                     zh[chinese_key(a)].append({"zh": b, "source": "glossary", "weight": WEIGHTS["glossary"]})
+        for a in entry["en"]:
+            for b in entry["en"]:
+                if english_key(a) != english_key(b) and not any(e.get("en") == b for e in en[english_key(a)]):
+                    en[english_key(a)].append({"en": b, "source": "glossary", "weight": WEIGHTS["glossary"]})
 
     for english, chinese in learn_pairs(paragraphs, passages, dictionary):
         if english_key(english) not in en:

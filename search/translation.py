@@ -39,15 +39,10 @@ def lookup(index: CorpusIndex, text: str) -> list[Expansion]:
     """Equivalents of one query term (a word, a phrase or a Chinese string), best sources first."""
     table = index.translations
     out: list[Expansion] = []
-    if text.isascii():
-        for e in table["en"].get(english_key(text), []):
-            out.append(Expansion(text, e["zh"], "zh", e["source"], e["weight"]))
-    else:
-        for e in table["zh"].get(chinese_key(text), []):
-            if "en" in e:
-                out.append(Expansion(text, e["en"], "en", e["source"], e["weight"]))
-            else:
-                out.append(Expansion(text, e["zh"], "zh", e["source"], e["weight"]))
+    entries = table["en"].get(english_key(text), []) if text.isascii() else table["zh"].get(chinese_key(text), [])
+    for e in entries:
+        lang = "en" if "en" in e else "zh"
+        out.append(Expansion(text, e[lang], lang, e["source"], e["weight"]))
     out.sort(key=lambda x: -x.weight)
     return out
 
