@@ -82,7 +82,7 @@ def test_paragraphs_json_is_one_array_with_every_field_and_chinese_unescaped(bui
     expected = [p for p in corpus_index.paragraphs if p["version"] == "chinanews-2"]
     assert records == expected and len(records) == 25
     for r in records:
-        assert set(r) == FIELDS
+        assert FIELDS <= set(r), f"missing fields: {FIELDS - set(r)}"
     assert [r["seq"] for r in records] == list(range(1, 26))
 
 
