@@ -14,9 +14,10 @@ JIAOKAN = Path(sys.executable).parent / "jiaokan"
 
 
 def run(*args: str, index: Path | None = None, collapse: bool = False) -> subprocess.CompletedProcess:
-    """`jiaokan search ARGS`; by default with --no-collapse: issue 3's one result per paragraph (issue 5 made the
-    command collapse a passage carried by several versions into one result)."""
-    cmd = [str(JIAOKAN), "search"] + ([] if collapse else ["--no-collapse"])
+    """`jiaokan search ARGS` as issue 3 defines it: --no-collapse (one result per paragraph; issue 5 made the
+    command collapse a passage carried by several versions into one result) and --no-translate (a query matches
+    what is written; issue 6 added matches through translations). collapse=True: the command's defaults."""
+    cmd = [str(JIAOKAN), "search"] + ([] if collapse else ["--no-collapse", "--no-translate"])
     if index is not None:
         cmd += ["--index", str(index)]  # options first: after "--" everything is the query
     cmd += args
