@@ -33,6 +33,8 @@ def get_passage(index: CorpusIndex, passage_id: str) -> dict:
             entry["marked"] = None
         else:
             entry["note"] = "English translation" if p["lang"] == "en" else "Chinese text"
+            entry["differences"] = []  # a translation is not diffed against the Chinese
+            entry["marked"] = None
         versions.append(entry)
     statement = next((s for s in index.catalog["statements"] if s["id"] == passage["statement"]), None)
     return {
@@ -50,6 +52,8 @@ def compare(index: CorpusIndex, a: str, b: str, statement: str | None = None) ->
     """Every passage whose wording differs between versions `a` and `b` (Chinese with Chinese), with the
     differences, and the passages only one of them has."""
     versions = index.meta["versions"]
+    if a == b:
+        raise BadQuery(f"pick two different versions to compare (both are {a!r})")
     for v in (a, b):
         if v not in versions:
             raise BadQuery(f"unknown version {v!r}: versions are {', '.join(versions)}")

@@ -128,8 +128,13 @@ def test_search_returns_one_result_per_passage(corpus_index):
 
 
 def test_search_shows_the_un_wording_beside_the_media_wording(corpus_index):
+    # With translation on, the UN paragraph matches through the variant and is "also in" with its wording marked;
+    # without, it does not match and its wording at the matched place is shown.
     hit = search(corpus_index, "第76届联大")["hits"][0]
     assert hit["version"] in ("xinhua", "chinanews-2")
+    un = [o for o in hit["also_in"] if o["version"] == "un"]
+    assert un and {text(corpus_index, "un-053")[s:e] for s, e in un[0]["highlights"]} == {"联合国大会第七十六届会议"}
+    hit = search(corpus_index, "第76届联大", translate=False)["hits"][0]
     un = [o for o in hit["other_versions"] if o["version"] == "un"]
     assert un and any("联合国大会第七十六届会议" in w for w in un[0]["wording"]), hit["other_versions"]
 

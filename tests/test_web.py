@@ -228,7 +228,14 @@ def test_openapi_describes_every_endpoint(client):
     assert r.status_code == 200
     spec = r.get_json()
     assert spec["openapi"].startswith("3.")
-    assert set(spec["paths"]) == {"/api/search", "/api/paragraphs/{id}", "/api/versions", "/api/openapi.json"}
+    assert set(spec["paths"]) == {
+        "/api/search",
+        "/api/paragraphs/{id}",
+        "/api/versions",
+        "/api/openapi.json",
+        "/api/passages/{id}",
+        "/api/compare",
+    }
     params = {p["name"]: p["schema"] for p in spec["paths"]["/api/search"]["get"]["parameters"]}
     assert set(params) == {"q", "version", "lang", "section", "page", "per_page", "collapse"}
     assert params["q"]["maxLength"] == 256
