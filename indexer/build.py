@@ -99,7 +99,10 @@ def build_index(
     passages = collate(catalog, paragraphs)  # sets each paragraph's passage
     user_dict = corpus_dir / USER_DICT
     dictionary = Dictionary.jieba_default(user_dict if user_dict.exists() else None)
-    translations = build_translations(corpus_dir, paragraphs, passages, dictionary)
+
+    def translations(corpus_words: set[str]) -> dict:
+        return build_translations(corpus_dir, paragraphs, passages, dictionary, corpus_words)
+
     overview = catalog_overview(corpus_dir)
     write_paragraphs_index(
         paragraphs,
@@ -124,7 +127,7 @@ def write_paragraphs_index(
     fingerprint: str,
     catalog: dict | None = None,
     passages: list[dict] | None = None,
-    translations: dict | None = None,
+    translations=None,
     progress=print_progress,
     workers: int | None = None,
     started: float | None = None,
@@ -151,9 +154,9 @@ def write_paragraphs_index(
         )
         # Collation: which paragraph of each version is which passage of its statement.
         (build_dir / PASSAGES_FILE).write_text(json.dumps(passages or [], ensure_ascii=False), encoding="utf-8")
-        (build_dir / TRANSLATIONS_FILE).write_text(
-            json.dumps(translations or {"en": {}, "zh": {}}, ensure_ascii=False), encoding="utf-8"
-        )
+        # `translations` builds the table from the words the corpus holds (the corpus dictionary's keys).
+        table = translations(seen) if callable(translations) else (translations or {"en": {}, "zh": {}})
+        (build_dir / TRANSLATIONS_FILE).write_text(json.dumps(table, ensure_ascii=False), encoding="utf-8")
         versions: dict[str, int] = {}
         for p in paragraphs:
             versions[p.version] = versions.get(p.version, 0) + 1

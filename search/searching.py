@@ -272,7 +272,7 @@ class _Context:
     expansion_clauses: list[Clause] = field(default_factory=list)
 
 
-def _evaluate(node, ctx: _Context, negated: bool = False):
+def _evaluate(node, ctx: _Context, negated: bool = False, translate_here: bool = True):
     """The Result (mask, score) of a parse-tree node, ("not", Result) for a negation, or None for a node with
     nothing searchable in it."""
     engine = ctx.engine
@@ -284,7 +284,7 @@ def _evaluate(node, ctx: _Context, negated: bool = False):
         result = _match_clause(clause, engine)
         if clause.apart_mask is not None and not negated:
             ctx.demotions.append(clause.apart_mask)
-        if ctx.translate and not negated:
+        if ctx.translate and translate_here and not negated:
             result = _with_translations(result, lookup(ctx.index, node.text), ctx)
         return result
     if isinstance(node, P.Not):
@@ -293,9 +293,18 @@ def _evaluate(node, ctx: _Context, negated: bool = False):
             return inner[1]
         return ("not", inner) if inner is not None else None
     children = list(node.children)
-    parts = [_evaluate(child, ctx, negated) for child in children]
-    if isinstance(node, P.And) and ctx.translate and not negated:
-        parts = _translate_phrases(children, parts, ctx)
+    phrases = _phrase_spans(children, ctx) if isinstance(node, P.And) and ctx.translate and not negated else []
+    # Words of a phrase the table knows ("human rights") are translated as the phrase, not one by one.
+    in_phrase = {i for members, _ in phrases for i in members}
+    parts = [_evaluate(child, ctx, negated, i not in in_phrase) for i, child in enumerate(children)]
+    for members, expansions in phrases:
+        if any(parts[i] is None for i in members):
+            continue
+        direct = parts[members[0]]
+        for i in members[1:]:
+            direct = direct & parts[i]
+            parts[i] = None
+        parts[members[0]] = _with_translations(direct, expansions, ctx)
     parts = [p for p in parts if p is not None]
     positives = [p for p in parts if not isinstance(p, tuple)]
     negatives = [p[1] for p in parts if isinstance(p, tuple)]
@@ -327,29 +336,21 @@ def _evaluate(node, ctx: _Context, negated: bool = False):
     return result
 
 
-def _translate_phrases(children: list, parts: list, ctx: _Context) -> list:
-    """Runs of English words that are one term in the translation table ("climate change"): their AND also
-    matches through the term's equivalents. Returns `parts` with each run folded into its first position."""
-    runs = []
+def _phrase_spans(children: list, ctx: _Context) -> list[tuple[list[int], list[Expansion]]]:
+    """Runs of English words among an AND's children that the translation table knows as one term ("climate
+    change"): (child indexes, expansions)."""
+    spans = []
     run: list[int] = []
     for i, child in enumerate(children + [None]):
-        if isinstance(child, P.Text) and not child.quoted and child.text.isascii() and parts[i] is not None:
+        if isinstance(child, P.Text) and not child.quoted and child.text.isascii():
             run.append(i)
             continue
         if len(run) > 1:
-            runs.append(run)
+            words = [children[i].text for i in run]
+            for first, end, expansions in english_spans(ctx.index, words):
+                spans.append((run[first:end], expansions))
         run = []
-    parts = list(parts)
-    for run in runs:
-        words = [children[i].text for i in run]
-        for first, end, expansions in english_spans(ctx.index, words):
-            members = run[first:end]
-            direct = parts[members[0]]
-            for i in members[1:]:
-                direct = direct & parts[i]
-                parts[i] = None
-            parts[members[0]] = _with_translations(direct, expansions, ctx)
-    return parts
+    return spans
 
 
 def _with_translations(direct: Result, expansions: list[Expansion], ctx: _Context) -> Result:

@@ -31,6 +31,12 @@ def english_key(text: str) -> str:
     return " ".join(_LATIN_WORDS.findall(fold(text).text))
 
 
+def stem_key(text: str) -> str:
+    from search.analysis import english_term
+
+    return " ".join(english_term(w) for w in english_key(text).split())
+
+
 def chinese_key(text: str) -> str:
     return "".join(fold(text).text.split())
 
@@ -39,7 +45,12 @@ def lookup(index: CorpusIndex, text: str) -> list[Expansion]:
     """Equivalents of one query term (a word, a phrase or a Chinese string), best sources first."""
     table = index.translations
     out: list[Expansion] = []
-    entries = table["en"].get(english_key(text), []) if text.isascii() else table["zh"].get(chinese_key(text), [])
+    if text.isascii():
+        # The form typed, then other forms of the same words ("cooperation" also meets "cooperative").
+        entries = list(table["en"].get(english_key(text), []))
+        entries += [e for e in table.get("en_stem", {}).get(stem_key(text), []) if e not in entries]
+    else:
+        entries = table["zh"].get(chinese_key(text), [])
     for e in entries:
         lang = "en" if "en" in e else "zh"
         out.append(Expansion(text, e[lang], lang, e["source"], e["weight"]))

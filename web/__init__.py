@@ -42,6 +42,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     # Chinese stays readable in JSON, and keys keep the order search/ gives them (facets in corpus order).
     app.json.ensure_ascii = False
     app.json.sort_keys = False
+    # "/api/paragraphs//0" is an unknown id (404 JSON), not a redirect to a cleaned-up path.
+    app.url_map.merge_slashes = False
 
     app.extensions["jiaokan_index"] = IndexHolder(app.config["INDEX_DIR"])
 
