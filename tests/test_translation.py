@@ -105,3 +105,43 @@ def test_chinese_query_finds_the_english_translation(corpus_index):
     english = [h for h in hits if h["lang"] == "en"]
     assert english and all("BRICS" in h["via"] for h in english)
     assert all("BRICS" in {h["text"][s:e] for s, e in h["highlights"]} for h in english)
+
+
+# Ordinary words the glossary leaves to the general dictionary (CC-CEDICT), judged the same way.
+GENERAL = {
+    "development": r"发展|develop",
+    "peace": r"和平|peace",
+    "sovereignty": r"主权|sovereign",
+    "economy": r"经济|econom",
+    "energy": r"能源|energy",
+    "cooperation": r"合作|协作|cooperat",
+    "发展": r"发展|develop",
+    "和平": r"和平|peace",
+}
+
+
+def test_general_dictionary_adds_recall_without_flooding(corpus_index):
+    found = relevant = returned = 0
+    rows = []
+    for query, pattern in GENERAL.items():
+        hits, result = run(corpus_index, query)
+        got = {h["id"] for h in hits}
+        want = relevant_ids(corpus_index, pattern)
+        found += len(got & want)
+        relevant += len(want)
+        returned += len(got)
+        sources = {e["source"] for e in result["understood"]["expansions"]}
+        rows.append((query, len(got & want), len(want), len(got), sorted(sources), sorted(got - want)[:3]))
+    recall, precision = found / relevant, found / returned
+    report = "\n".join(f"{q}: {tp}/{n} found, {g} returned via {s}, wrong {w}" for q, tp, n, g, s, w in rows)
+    print(f"\ngeneral-dictionary recall {recall:.3f}, precision {precision:.3f}\n{report}")
+    assert precision >= 0.95, report
+    assert recall >= 0.6, report
+
+
+@pytest.mark.parametrize("query", ["state", "safe"])
+def test_a_polysemous_english_word_is_not_translated_by_the_general_dictionary(corpus_index, query):
+    # "to state" (声明) is a verb sense, and "safe" (安全) is a sense the glossary overrides (安全 = security): the
+    # general dictionary stays out; no expansion beats a flood of wrong hits.
+    _, result = run(corpus_index, query)
+    assert not [e for e in result["understood"]["expansions"] if e["source"] == "dictionary"], result["understood"]
