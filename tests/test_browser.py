@@ -160,3 +160,45 @@ def test_search_and_follow_a_hit_in_chromium(server, tmp_path):
     # Nothing blocked by the Content-Security-Policy, no script error, and nothing fetched from elsewhere.
     assert problems == []
     assert requested and all(url.startswith(server) for url in requested), requested
+
+
+def test_translation_checkbox_in_chromium(server, tmp_path):
+    """Issue 6: an English query finds the Chinese through a translation, labelled; unticking the box re-runs the
+    search without translations and the box stays unticked; ticking it again brings them back."""
+    from playwright.sync_api import sync_playwright
+
+    problems = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1100, "height": 900})
+            page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
+            page.on("pageerror", lambda e: problems.append(str(e)))
+
+            page.goto(server + "/")
+            box = page.locator("input[name=q]")
+            translate = page.locator(".translate-filter input[type=checkbox]")
+            assert translate.is_checked()
+            box.fill("NATO")
+            box.press("Enter")
+            page.wait_for_url("**/?q=NATO*")
+            assert page.locator("strong.total").first.inner_text() == "1"
+            assert page.locator("span.tag.via").first.inner_text() == f"via {NATO}"
+            assert "NATO → 北约 (glossary)" in page.locator("p.expansions").inner_text()
+            assert set(page.locator("ol.hits > li.hit > p.snippet mark").all_inner_texts()) == {NATO}
+            page.screenshot(path=str(tmp_path / "translation.png"), full_page=True)
+
+            with page.expect_navigation():
+                translate.uncheck()  # app.js re-runs the search at once
+            assert "translate=0" in page.url
+            assert not translate.is_checked()
+            assert page.locator("strong.total").first.inner_text() == "0"
+            assert page.locator("span.tag.via").count() == 0
+
+            with page.expect_navigation():
+                translate.check()
+            assert translate.is_checked()
+            assert page.locator("span.tag.via").count() == 1
+        finally:
+            browser.close()
+    assert problems == []

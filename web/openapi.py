@@ -86,6 +86,15 @@ def openapi_spec() -> dict:
                                         "paragraph. Also accepts true/false, yes/no, on/off.",
                          "schema": {"type": "string", "enum": ["1", "0", "true", "false", "yes", "no", "on", "off"],
                                     "default": "1"}},
+                        {"name": "translate", "in": "query",
+                         "description": "1 (default): query terms also match through their equivalents in the other "
+                                        "language and their wording variants between versions (glossary, pairs "
+                                        "learned from aligned passages, a general dictionary), ranked below direct "
+                                        "matches; understood.expansions lists the equivalents used and each hit's "
+                                        "via those it was found through. 0: the query as written only. Also accepts "
+                                        "true/false, yes/no, on/off; when repeated, the first value counts.",
+                         "schema": {"type": "string", "enum": ["1", "0", "true", "false", "yes", "no", "on", "off"],
+                                    "default": "1"}},
                     ],
                     "responses": {
                         "200": _ok("The page of hits, with facets and how the query was read", "SearchResult"),
@@ -184,6 +193,19 @@ def openapi_spec() -> dict:
                     },
                 },
                 "Paragraph": {"type": "object", "properties": _PARAGRAPH_PROPERTIES},
+                "Expansion": {
+                    "type": "object",
+                    "description": "A query term's equivalent that was searched too",
+                    "properties": {
+                        "query": {"type": "string", "example": "NATO", "description": "The term as in the query"},
+                        "via": {"type": "string", "example": "北约", "description": "The equivalent searched"},
+                        "lang": {"type": "string", "enum": list(LANGS), "description": "The equivalent's language"},
+                        "source": {"type": "string", "enum": ["glossary", "variant", "learned", "dictionary"],
+                                   "description": "Where the equivalent comes from: the corpus glossary (most "
+                                                  "trusted), a wording variant between versions, a pair learned "
+                                                  "from aligned passages, a general dictionary (least)"},
+                    },
+                },
                 "Hit": {
                     "type": "object",
                     "properties": {
@@ -192,6 +214,9 @@ def openapi_spec() -> dict:
                         "highlights": _SPANS,
                         "snippet": {"type": "string",
                                     "description": "HTML: escaped text with <mark> around matches, … where cut"},
+                        "via": {"type": "array", "items": {"type": "string"}, "example": ["北约"],
+                                "description": "With translate: the equivalents of query terms this hit was found "
+                                               "through; empty for a hit that holds the query's own words"},
                         "also_in": {"type": "array", "items": {"type": "object"},
                                     "description": "With collapse: the passage's other versions that match too"},
                         "other_versions": {"type": "array", "items": {"type": "object"},
@@ -207,7 +232,16 @@ def openapi_spec() -> dict:
                                  "took_ms"],
                     "properties": {
                         "query": {"type": "string"},
-                        "understood": {"type": "object", "description": "The clauses and filters the query was read as"},
+                        "understood": {
+                            "type": "object",
+                            "description": "The clauses and filters the query was read as, and the expansions used",
+                            "properties": {
+                                "clauses": {"type": "array", "items": {"type": "object"}},
+                                "expansions": {"type": "array", "items": {"$ref": "#/components/schemas/Expansion"},
+                                               "description": "Empty without translate"},
+                                "filters": {"type": "object"},
+                            },
+                        },
                         "total": {"type": "integer", "minimum": 0, "description": "Results: passages or paragraphs"},
                         "counts": {"type": "string", "enum": ["passages", "paragraphs"]},
                         "total_paragraphs": {"type": "integer", "minimum": 0},

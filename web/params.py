@@ -25,7 +25,9 @@ class BadParameter(SearchError):
 
 
 def search_params(args: MultiDict) -> dict:
-    """{query, versions, lang, section, page, per_page, collapse} for search(); raises BadParameter."""
+    """{query, versions, lang, section, page, per_page, collapse, translate} for search(); raises BadParameter.
+    A repeated flag counts by its first value (the search form sends translate=1 then translate=0 when its box is
+    ticked, and only translate=0 when it is not)."""
     return {
         "query": args.get("q", ""),
         "versions": [v for v in args.getlist("version") if v],
@@ -36,7 +38,14 @@ def search_params(args: MultiDict) -> dict:
             args, "per_page", DEFAULT_PER_PAGE, f"per_page must be a whole number between 1 and {MAX_PER_PAGE}"
         ),
         "collapse": _boolean(args, "collapse", True),
+        "translate": _boolean(args, "translate", True),
     }
+
+
+def is_off(args: MultiDict, name: str) -> bool:
+    """Whether flag `name` is given and switched off (for showing a form's state; no error for a bad value)."""
+    raw = args.get(name)
+    return raw is not None and raw.strip().lower() in _FALSE
 
 
 def _boolean(args: MultiDict, name: str, default: bool) -> bool:

@@ -14,13 +14,20 @@ from search.searching import search as run_search
 from web.holder import Build
 from web.openapi import openapi_spec
 from web.marking import mark
-from web.params import DEFAULT_PER_PAGE, compare_params, search_params
+from web.params import DEFAULT_PER_PAGE, compare_params, is_off, search_params
 
 bp = Blueprint("web", __name__)
 
-SEARCH_ARGS = ("q", "version", "lang", "section", "page", "per_page", "collapse")
+SEARCH_ARGS = ("q", "version", "lang", "section", "page", "per_page", "collapse", "translate")
 COMPARE_ARGS = ("statement", "a", "b")
 LANG_LABELS = {"zh": "中文 Chinese", "en": "英文 English"}
+# Where a query term's equivalent came from (search/translation.py's sources), for the expansions line's tooltips.
+SOURCE_LABELS = {
+    "glossary": "术语表 · the corpus glossary",
+    "learned": "对照习得 · learned from aligned passages",
+    "variant": "版本异文 · a wording variant between versions",
+    "dictionary": "词典 · a general dictionary",
+}
 
 
 def index_build() -> Build:
@@ -247,19 +254,31 @@ def _render_search(args: dict, catalog: dict, result: dict | None, *, error: Sea
     section = (args.get("section") or [""])[0]
     per_page = (args.get("per_page") or [""])[0]
     collapse = (args.get("collapse") or [""])[0]
+    # The form sends translate=1 and translate=0 when its box is ticked (the first counts), translate=0 alone when
+    # not: links carry translate=0 only when translation is off, and the JSON twin the value that counted.
+    translate_off = is_off(request.args, "translate")
+    translate = "0" if translate_off else None
+    if "translate" in args:
+        args = {**args, "translate": args["translate"][:1]}
     overview = result is None and error is None
     json_url = url_for("web.versions") if overview else url_for("web.search", fmt="json", **args)
 
     def page_url(n: int) -> str:
         return url_for(
             "web.search", fmt="html", q=q, version=selected, lang=lang or None, section=section or None,
-            page=n, per_page=per_page or None, collapse=collapse or None,
+            page=n, per_page=per_page or None, collapse=collapse or None, translate=translate,
         )
 
     def grouping_url(grouped: bool) -> str:
         return url_for(
             "web.search", fmt="html", q=q, version=selected, lang=lang or None, section=section or None,
-            per_page=per_page or None, collapse=None if grouped else "0",
+            per_page=per_page or None, collapse=None if grouped else "0", translate=translate,
+        )
+
+    def translating_url() -> str:
+        return url_for(
+            "web.search", fmt="html", q=q, version=selected, lang=lang or None, section=section or None,
+            per_page=per_page or None, collapse=collapse or None,
         )
 
     facets = (result or {}).get("facets", {}).get("version", {})
@@ -286,6 +305,9 @@ def _render_search(args: dict, catalog: dict, result: dict | None, *, error: Sea
         "page_url": page_url,
         "grouping_url": grouping_url,
         "collapse": collapse,
+        "translate": not translate_off,
+        "translating_url": translating_url,
+        "source_labels": SOURCE_LABELS,
         "max_query_chars": MAX_QUERY_CHARS,
         "max_per_page": MAX_PER_PAGE,
     }

@@ -1,9 +1,10 @@
 // A progressive touch only: the page works the same without it.
-// Changing a version or language filter re-runs the search at once (it starts again at page 1).
+// Changing a version or language filter or the translation box re-runs the search at once (it starts again at
+// page 1).
 document.addEventListener("DOMContentLoaded", function () {
   var form = document.querySelector("form.search");
   if (!form) return;
-  form.querySelectorAll(".versions input, .langs input").forEach(function (input) {
+  form.querySelectorAll(".versions input, .langs input, .translate-filter input[type=checkbox]").forEach(function (input) {
     input.addEventListener("change", function () { form.submit(); });
   });
   // "/" focuses the search box, as on many search sites.
