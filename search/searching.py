@@ -145,7 +145,7 @@ def search(
     marked = clauses + ctx.expansion_clauses
     hits = [_hit(index, docnum, float(matched.score[docnum]) + bonus, marked) for docnum, bonus in window]
     for hit in hits:
-        _add_via(hit, clauses, ctx.expansion_clauses)
+        _add_via(hit, index, ctx.expansion_clauses)
     if collapse:
         for hit in hits:
             add_collation(index, hit, mask, marked)
@@ -169,15 +169,20 @@ def search(
     }
 
 
-def _add_via(hit: dict, clauses: list[Clause], expansion_clauses: list[Clause]) -> None:
-    """hit["via"]: the equivalents the hit was found through, when it does not hold the query's own words."""
+def _add_via(hit: dict, index: CorpusIndex, expansion_clauses: list[Clause]) -> None:
+    """hit["via"]: the equivalents the hit holds in place of the query term they translate (for "NATO 扩张" a
+    paragraph with 北约 and 扩张 is found via 北约)."""
     hit["via"] = []
     if not expansion_clauses:
         return
     doc = analyze(hit["text"], None)
-    if any(clause_spans(doc, c) for c in clauses if not c.negated):
-        return
-    hit["via"] = list(dict.fromkeys(c.text for c in expansion_clauses if clause_spans(doc, c)))
+    for c in expansion_clauses:
+        if not clause_spans(doc, c):
+            continue
+        source = _clause(P.Text(c.via.query), index, negated=False)
+        if source is None or not clause_spans(doc, source):
+            hit["via"].append(c.text)
+    hit["via"] = list(dict.fromkeys(hit["via"]))
 
 
 def add_collation(index: CorpusIndex, hit: dict, mask, clauses: list[Clause]) -> None:
@@ -217,12 +222,24 @@ def _overlaps(a: list[int], b: list[int]) -> bool:
     return a[0] < b[1] and b[0] < a[1] or (a[0] == a[1] and b[0] <= a[0] <= b[1])
 
 
-def query_clauses(index: CorpusIndex, query: str) -> list[Clause]:
-    """The analysed clauses of `query`, for marking its matches in a text (filters are ignored)."""
+def query_clauses(index: CorpusIndex, query: str, translate: bool = True) -> list[Clause]:
+    """The analysed clauses of `query`, for marking its matches in a text (filters are ignored); with `translate`
+    also the equivalents of its terms and English phrases, so a paragraph reached through 北约 marks 北约."""
     parsed = P.parse(query[:MAX_QUERY_CHARS])
     clauses: list[Clause] = []
     if parsed.tree is not None:
         _collect(parsed.tree, index, clauses, negated=False)
+    if not translate:
+        return clauses
+    expansions = [e for c in clauses if not c.negated for e in lookup(index, c.text)]
+    words = [c.text for c in clauses if not c.negated and not c.quoted and c.text.isascii()]
+    expansions += [e for _, _, found in english_spans(index, words) for e in found]
+    for e in dict.fromkeys(expansions):
+        reading = analyze(e.target, index.dictionary)
+        if reading.units:
+            clause = Clause(e.target, True, [reading], "string")
+            clause.via = e
+            clauses.append(clause)
     return clauses
 
 
