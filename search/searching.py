@@ -13,6 +13,7 @@ phrase), then BM25F over both fields decides, with a bonus for terms close toget
 from __future__ import annotations
 
 import time
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -175,7 +176,7 @@ def _add_via(hit: dict, index: CorpusIndex, expansion_clauses: list[Clause]) -> 
     hit["via"] = []
     if not expansion_clauses:
         return
-    doc = analyze(hit["text"], None)
+    doc = _marking_analysis(hit["text"])
     for c in expansion_clauses:
         if not clause_spans(doc, c):
             continue
@@ -461,7 +462,7 @@ def _apply_proximity(
 
 def _proximity(text: str, clauses: list[Clause]) -> float:
     """PROXIMITY_BONUS when one occurrence of every clause fits in a few characters, less as the window widens."""
-    doc = analyze(text, None)
+    doc = _marking_analysis(text)
     per_clause = [clause_spans(doc, c) for c in clauses]
     if not all(per_clause):
         return 0.0
@@ -496,12 +497,19 @@ def _hit(index: CorpusIndex, docnum: int, score: float, clauses: list[Clause]) -
     }
 
 
+@lru_cache(maxsize=1024)
+def _marking_analysis(text: str) -> Analysis:
+    """A paragraph analysed for locating matches (no segmentation), shared by proximity, highlights and "via":
+    the same few paragraphs are looked at several times per search, and again by the next page."""
+    return analyze(text, None)
+
+
 def highlight_spans(text: str, clauses: list[Clause], index: CorpusIndex) -> list[list[int]]:
     """Every occurrence of every positive clause in `text`, as merged [start, end) code-point offsets."""
     positive = [c for c in clauses if not c.negated]
     if not positive:
         return []
-    doc = analyze(text, None)
+    doc = _marking_analysis(text)
     return merge_spans([span for c in positive for span in clause_spans(doc, c)])
 
 
