@@ -172,6 +172,16 @@ def _write_slice(dest, paragraphs, start, end, dictionary, counter, progress):
     # Plain segment files: assembling a compound file would copy every byte once more.
     writer = _SliceWriter(ix, PostingArraysWriter(Path(dest), start))
     dictionary.seen = set()
+    try:
+        lengths_and_folded = _add_documents(writer, paragraphs, start, end, dictionary, counter, progress)
+        segment = writer._finalize_segment()
+        return (segment, dictionary.seen, *lengths_and_folded)
+    finally:
+        # The caller's dictionary stops recording, whether the slice was written or failed.
+        dictionary.seen = None
+
+
+def _add_documents(writer, paragraphs, start, end, dictionary, counter, progress):
     word_lengths: list[int] = []
     gram_lengths: list[int] = []
     folded: list[str] = []
@@ -202,10 +212,7 @@ def _write_slice(dest, paragraphs, start, end, dictionary, counter, progress):
             elif progress and time.monotonic() - last_report > 0.5:
                 progress(order + 1, len(paragraphs))
                 last_report = time.monotonic()
-    segment = writer._finalize_segment()
-    seen = dictionary.seen
-    dictionary.seen = None
-    return segment, seen, word_lengths, gram_lengths, folded
+    return word_lengths, gram_lengths, folded
 
 
 def print_progress(done: int, total: int) -> None:
