@@ -46,3 +46,16 @@ def full_dictionary(corpus_dir):
     from search.segmenter import Dictionary
 
     return Dictionary.jieba_default(corpus_dir / "userdict.txt")
+
+
+@pytest.fixture(scope="module")
+def app(built_index):
+    """The Flask app on the real-corpus index (one per test module, as requests may open it anew)."""
+    from web import create_app
+
+    return create_app({"TESTING": True, "INDEX_DIR": str(built_index)})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()

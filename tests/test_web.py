@@ -23,16 +23,6 @@ NATO_URL = "%E5%8C%97%E7%BA%A6"
 UN_FILE = "texts/2022-un-chinese.txt"
 
 
-@pytest.fixture(scope="module")
-def app(built_index):
-    return create_app({"TESTING": True, "INDEX_DIR": str(built_index)})
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
 def esc(text: str) -> str:
     """As Jinja's autoescape writes it."""
     return str(markupsafe.escape(text))

@@ -11,7 +11,6 @@ import pytest
 
 from search.collation import compare, get_passage
 from search.highlight import marked_html
-from web import create_app
 from web.marking import mark
 
 STATEMENT = "2022-new-era"
@@ -23,16 +22,6 @@ NATO = "北约"
 NATO_URL = "%E5%8C%97%E7%BA%A6"
 VERSIONS = ["un", "xinhua", "chinanews-2", "chinanews-3", "preview-2017"]
 CHINANEWS_3_COVERS = "not in this part: Part 下 only: "
-
-
-@pytest.fixture(scope="module")
-def app(built_index):
-    return create_app({"TESTING": True, "INDEX_DIR": str(built_index)})
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
 
 
 def record(index, pid: str) -> dict:

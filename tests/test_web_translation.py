@@ -12,7 +12,6 @@ import pytest
 
 import web.views
 from search.searching import search as run_search
-from web import create_app
 
 NATO_EN = "NATO"
 NATO_ZH = "北约"
@@ -22,16 +21,6 @@ TAIWAN_ZH = "台湾"
 TAIWAN_ZH_URL = "%E5%8F%B0%E6%B9%BE"
 VIA_LABEL = '<span class="tag via" title="经翻译找到 · Found through a translation of the query">via {}</span>'
 CHECKBOX = re.compile(r'<input type="checkbox" name="translate" value="1"( checked)?>')
-
-
-@pytest.fixture(scope="module")
-def app(built_index):
-    return create_app({"TESTING": True, "INDEX_DIR": str(built_index)})
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
 
 
 def without_time(data: dict) -> dict:
