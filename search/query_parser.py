@@ -6,7 +6,7 @@ nothing left to search) raises BadQuery with a one-line explanation.
 
     query   := or_expr
     or_expr := and_expr ("OR" and_expr)*
-    and_expr:= unary+
+    and_expr:= unary (["AND"] unary)*
     unary   := ("NOT" | "-") unary | primary
     primary := "(" or_expr ")" | "\"phrase\"" | field ":" value | word
 """
@@ -126,6 +126,10 @@ class _Parser:
             if tok == "OR":  # leading OR: a word
                 self.i += 1
                 nodes.append(Text("OR"))
+                continue
+            if tok == "AND" and nodes and self.i + 1 < len(self.tokens) and self.tokens[self.i + 1] not in (")", "OR"):
+                # "a AND b" means what "a b" means; AND with nothing on one side is a word.
+                self.i += 1
                 continue
             node = self.unary()
             if node is not None:

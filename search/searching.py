@@ -100,6 +100,7 @@ def search(
     parsed = P.parse(query)
     versions = list(versions or []) + parsed.filters.get("version", [])
     lang = lang or (parsed.filters.get("lang") or [None])[-1]
+    lang = lang.lower() if lang else None
     section = section or (parsed.filters.get("section") or [None])[-1]
     known_versions = index.meta["versions"]
     for v in versions:
