@@ -45,20 +45,27 @@ def relevant_ids(index, pattern):
     return {p["id"] for p in index.paragraphs if rx.search(p["text"]) and p["section"] != "cover letter"}
 
 
-def test_recall_and_precision_of_cross_language_queries(corpus_index):
+def judge(index, judged: dict) -> tuple[float, float, str]:
+    """Recall and precision over paragraphs for judged queries, and a line per query for the failure message."""
     found = relevant = returned = 0
-    rows = []
-    for query, pattern in JUDGED.items():
-        hits, _ = run(corpus_index, query)
+    lines = []
+    for query, pattern in judged.items():
+        hits, result = run(index, query)
         got = {h["id"] for h in hits}
-        want = relevant_ids(corpus_index, pattern)
+        want = relevant_ids(index, pattern)
         found += len(got & want)
         relevant += len(want)
         returned += len(got)
-        rows.append((query, len(got & want), len(want), len(got), sorted(got - want)[:3], sorted(want - got)[:3]))
-    recall = found / relevant
-    precision = found / returned
-    report = "\n".join(f"{q}: {tp}/{n} relevant found, {g} returned, wrong {w}, missed {m}" for q, tp, n, g, w, m in rows)
+        sources = sorted({e["source"] for e in result["understood"]["expansions"]})
+        lines.append(
+            f"{query}: {len(got & want)}/{len(want)} relevant found, {len(got)} returned via {sources}, "
+            f"wrong {sorted(got - want)[:3]}, missed {sorted(want - got)[:3]}"
+        )
+    return found / relevant, found / returned, "\n".join(lines)
+
+
+def test_recall_and_precision_of_cross_language_queries(corpus_index):
+    recall, precision, report = judge(corpus_index, JUDGED)
     print(f"\ncross-language recall {recall:.3f}, precision {precision:.3f}\n{report}")
     assert recall >= 0.95, f"recall {recall:.3f}\n{report}"
     assert precision >= 0.95, f"precision {precision:.3f}\n{report}"
@@ -121,19 +128,7 @@ GENERAL = {
 
 
 def test_general_dictionary_adds_recall_without_flooding(corpus_index):
-    found = relevant = returned = 0
-    rows = []
-    for query, pattern in GENERAL.items():
-        hits, result = run(corpus_index, query)
-        got = {h["id"] for h in hits}
-        want = relevant_ids(corpus_index, pattern)
-        found += len(got & want)
-        relevant += len(want)
-        returned += len(got)
-        sources = {e["source"] for e in result["understood"]["expansions"]}
-        rows.append((query, len(got & want), len(want), len(got), sorted(sources), sorted(got - want)[:3]))
-    recall, precision = found / relevant, found / returned
-    report = "\n".join(f"{q}: {tp}/{n} found, {g} returned via {s}, wrong {w}" for q, tp, n, g, s, w in rows)
+    recall, precision, report = judge(corpus_index, GENERAL)
     print(f"\ngeneral-dictionary recall {recall:.3f}, precision {precision:.3f}\n{report}")
     assert precision >= 0.95, report
     assert recall >= 0.6, report
