@@ -68,6 +68,14 @@ def server(built_index, tmp_path):
         log.close()
 
 
+def watched_page(browser, problems: list):
+    """A wide page whose console errors and warnings and script errors are collected into `problems`."""
+    page = browser.new_page(viewport={"width": 1100, "height": 900})
+    page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    return page
+
+
 def test_search_and_follow_a_hit_in_chromium(server, tmp_path):
     from playwright.sync_api import sync_playwright
 
@@ -75,9 +83,7 @@ def test_search_and_follow_a_hit_in_chromium(server, tmp_path):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1100, "height": 900})
-            page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
-            page.on("pageerror", lambda e: problems.append(str(e)))
+            page = watched_page(browser, problems)
             requested = []
             page.on("request", lambda r: requested.append(r.url))
 
@@ -171,9 +177,7 @@ def test_translation_checkbox_in_chromium(server, tmp_path):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1100, "height": 900})
-            page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
-            page.on("pageerror", lambda e: problems.append(str(e)))
+            page = watched_page(browser, problems)
 
             page.goto(server + "/")
             box = page.locator("input[name=q]")

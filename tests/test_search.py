@@ -16,16 +16,8 @@ import pytest
 
 from search.errors import BadQuery
 from search.folding import fold_text
+from as_written import search
 from search.searching import search as search_function
-
-
-def search(index, query: str, **kwargs) -> dict:
-    """search() as issue 3 defines it: one hit per paragraph, and a query matches what is written. Collation's
-    collapsing of a passage carried by several versions into one result (issue 5) and cross-language matching
-    through translations (issue 6), both on by default, are switched off."""
-    kwargs.setdefault("collapse", False)
-    kwargs.setdefault("translate", False)
-    return search_function(index, query, **kwargs)
 
 SENTENCE_END = "。！？；.!?;"
 CLOSERS = "”’\"')）"
