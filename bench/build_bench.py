@@ -27,10 +27,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.generate import generate  # noqa: E402
-from indexer.build import USER_DICT, write_paragraphs_index  # noqa: E402
-from search.analysis import analyze  # noqa: E402
-from search.folding import HAN, fold  # noqa: E402
-from search.segmenter import Dictionary  # noqa: E402
+from jiaokan.indexer.build import USER_DICT, write_paragraphs_index  # noqa: E402
+from jiaokan.search.analysis import analyze  # noqa: E402
+from jiaokan.search.folding import HAN, fold  # noqa: E402
+from jiaokan.search.segmenter import Dictionary  # noqa: E402
 
 TARGET_SECONDS = 90  # issue 2: 100k paragraphs, n-gram field included, on this 2-core machine
 HAN_RUN = re.compile(f"[{HAN}]+")
@@ -87,7 +87,7 @@ def split_single_core(paragraphs, dictionary: Dictionary, sample_size: int, seed
     Index writing is measured directly: the same write_paragraphs_index(workers=1) run with the writer's
     `analyze` replaced by a lookup of the analyses computed beforehand, so only the postings and the writing
     (Whoosh's term sorting, encoding and segment files; jiaokan's files) remain; the postings time is then subtracted."""
-    import indexer.writer
+    import jiaokan.indexer.writer
 
     sample = random.Random(seed).sample(list(paragraphs), sample_size)
     texts = [p.text for p in sample]
@@ -119,12 +119,12 @@ def split_single_core(paragraphs, dictionary: Dictionary, sample_size: int, seed
 
     whole_s = timed(write)
     by_text = {id(text): a for text, a in zip(texts, analyses)}
-    real_analyze = indexer.writer.analyze
-    indexer.writer.analyze = lambda text, d: by_text[id(text)]
+    real_analyze = jiaokan.indexer.writer.analyze
+    jiaokan.indexer.writer.analyze = lambda text, d: by_text[id(text)]
     try:
         prepared_s = timed(write)
     finally:
-        indexer.writer.analyze = real_analyze
+        jiaokan.indexer.writer.analyze = real_analyze
     writing_s = max(prepared_s - postings_s, 0.0)
 
     analysis_s = analyze_s + postings_s

@@ -10,7 +10,7 @@ import random
 import re
 from pathlib import Path
 
-from indexer.records import Paragraph
+from jiaokan.indexer.records import Paragraph
 
 ROOT = Path(__file__).resolve().parents[1]
 _SENTENCE = re.compile(r"[^。；！？.;!?]+[。；！？.;!?]?\s*")

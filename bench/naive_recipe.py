@@ -57,9 +57,9 @@ def build_naive_index(paragraphs, folder: Path, *, force: bool = False) -> float
 
 
 def corpus_paragraphs():
-    from indexer.build import DEFAULT_CORPUS
-    from indexer.catalog import load_catalog
-    from indexer.paragraphs import corpus_paragraphs as read_all
+    from jiaokan.indexer.build import DEFAULT_CORPUS
+    from jiaokan.indexer.catalog import load_catalog
+    from jiaokan.indexer.paragraphs import corpus_paragraphs as read_all
 
     return read_all(load_catalog(DEFAULT_CORPUS))
 

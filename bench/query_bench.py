@@ -45,7 +45,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.generate import generate  # noqa: E402
 from bench.naive_recipe import NaiveSearcher, build_naive_index  # noqa: E402
-from search.folding import HAN  # noqa: E402
+from jiaokan.search.folding import HAN  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 TARGET_P50_MS = 5.0
@@ -74,9 +74,9 @@ def format_hash() -> str:
 
 def ensure_generated_index(n: int, paragraphs) -> tuple[Path, float]:
     """bench/out/gen-<n>/index, built unless an index of the same format is there; returns (path, build seconds)."""
-    from indexer.build import write_paragraphs_index
-    from search.index import read_meta
-    from search.segmenter import Dictionary
+    from jiaokan.indexer.build import write_paragraphs_index
+    from jiaokan.search.index import read_meta
+    from jiaokan.search.segmenter import Dictionary
 
     link = OUT / f"gen-{n}" / "index"
     fingerprint = f"bench-{n}-{format_hash()}"
@@ -196,7 +196,7 @@ MODES = {"default": {}, "as written": {"collapse": False, "translate": False}}
 
 
 def time_jiaokan(index, queries, warmup, **kwargs) -> list[dict]:
-    from search.searching import search
+    from jiaokan.search.searching import search
 
     for _, q in warmup:
         search(index, q, per_page=10, **kwargs)
@@ -230,7 +230,7 @@ def by_class(rows: list[dict]) -> dict:
 
 def profile(index, rows: list[dict], top_queries: int = 8, repeat: int = 5) -> dict:
     """cProfile the slowest queries (each `repeat` times); the functions with the most own time and cumulative time."""
-    from search.searching import search
+    from jiaokan.search.searching import search
 
     slow = sorted(rows, key=lambda r: -r["ms"])[:top_queries]
     prof = cProfile.Profile()
@@ -330,7 +330,7 @@ def main(argv: list[str] | None = None) -> int:
     naive_sizes = [int(s) for s in args.naive_sizes.split(",") if s]
     OUT.mkdir(parents=True, exist_ok=True)
 
-    from search.index import open_index
+    from jiaokan.search.index import open_index
 
     report: dict = {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},

@@ -15,15 +15,15 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from indexer.catalog import Catalog, load_catalog, read_version_text
-from indexer.catalog_view import catalog_overview
-from indexer.collation import collate
-from indexer.translations import GLOSSARY_FILE, build_translations
-from indexer.errors import CorpusError
-from indexer.paragraphs import corpus_paragraphs
-from indexer.records import Paragraph
-from indexer.writer import print_progress, write_index
-from search.index import (
+from jiaokan.indexer.catalog import Catalog, load_catalog, read_version_text
+from jiaokan.indexer.catalog_view import catalog_overview
+from jiaokan.indexer.collation import collate
+from jiaokan.indexer.translations import GLOSSARY_FILE, build_translations
+from jiaokan.indexer.errors import CorpusError
+from jiaokan.indexer.paragraphs import corpus_paragraphs
+from jiaokan.indexer.records import Paragraph
+from jiaokan.indexer.writer import print_progress, write_index
+from jiaokan.search.index import (
     CATALOG_FILE,
     DICTIONARY_FILE,
     META_FILE,
@@ -32,7 +32,7 @@ from search.index import (
     TRANSLATIONS_FILE,
     read_meta,
 )
-from search.segmenter import Dictionary
+from jiaokan.search.segmenter import Dictionary
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = ROOT / "corpus"

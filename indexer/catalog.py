@@ -5,7 +5,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer.errors import CorpusError
+from jiaokan.indexer.errors import CorpusError
 
 FORMATS = ("un-pdf", "xinhua-wire", "news-site", "markdown-preview")
 COVERAGES = ("whole", "part", "truncated")

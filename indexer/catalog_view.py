@@ -4,8 +4,8 @@ from __future__ import annotations
 from dataclasses import asdict
 from pathlib import Path
 
-from indexer.catalog import load_catalog
-from indexer.paragraphs import read_paragraphs
+from jiaokan.indexer.catalog import load_catalog
+from jiaokan.indexer.paragraphs import read_paragraphs
 
 
 def catalog_overview(corpus_dir: Path) -> dict:

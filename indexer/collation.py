@@ -19,9 +19,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from indexer.catalog import Catalog
-from indexer.records import Paragraph
-from search.folding import HAN, fold
+from jiaokan.indexer.catalog import Catalog
+from jiaokan.indexer.records import Paragraph
+from jiaokan.search.folding import HAN, fold
 
 GAP = -0.15
 MIN_ZH_SIMILARITY = 0.25  # below this two Chinese paragraphs are different paragraphs

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from indexer import cleaning
-from indexer.catalog import Catalog, Version, read_version_text
-from indexer.errors import CorpusError
-from indexer.records import Paragraph
+from jiaokan.indexer import cleaning
+from jiaokan.indexer.catalog import Catalog, Version, read_version_text
+from jiaokan.indexer.errors import CorpusError
+from jiaokan.indexer.records import Paragraph
 
 COVER_LETTER = "cover letter"
 PREAMBLE = "preamble"

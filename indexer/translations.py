@@ -16,11 +16,11 @@ import tomllib
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from indexer.errors import CorpusError
-from indexer.records import Paragraph
-from search.folding import HAN
-from search.translation import chinese_key, english_key, stem_key
-from search.wording import differences
+from jiaokan.indexer.errors import CorpusError
+from jiaokan.indexer.records import Paragraph
+from jiaokan.search.folding import HAN
+from jiaokan.search.translation import chinese_key, english_key, stem_key
+from jiaokan.search.wording import differences
 
 GLOSSARY_FILE = "glossary.toml"
 WEIGHTS = {"glossary": 1.0, "learned": 0.7, "variant": 0.9, "dictionary": 0.3}
@@ -113,7 +113,7 @@ def learn_pairs(paragraphs: list[Paragraph], passages: list, dictionary) -> list
     """(English name, Chinese word) pairs that stand in the same aligned passages: in at least two passages
     pairing an English paragraph with its Chinese, and almost never one without the other. English names are
     acronyms and capitalised names; Chinese words the jieba-algorithm words of the index (2+ characters)."""
-    from search.analysis import analyze
+    from jiaokan.search.analysis import analyze
 
     by_id = {p.id: p for p in paragraphs}
     pairs = []

@@ -19,13 +19,13 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
-from indexer.records import Paragraph
-from search.analysis import analyze
-from search.index import FOLDED_FILE
-from search.postings import FIELDS as ARRAY_FIELDS
-from search.postings import MIN_DF, PostingArraysWriter, write_lengths
-from search.schema import make_schema
-from search.segmenter import Dictionary
+from jiaokan.indexer.records import Paragraph
+from jiaokan.search.analysis import analyze
+from jiaokan.search.index import FOLDED_FILE
+from jiaokan.search.postings import FIELDS as ARRAY_FIELDS
+from jiaokan.search.postings import MIN_DF, PostingArraysWriter, write_lengths
+from jiaokan.search.schema import make_schema
+from jiaokan.search.segmenter import Dictionary
 
 # Below this many paragraphs a second process costs more than it saves.
 PARALLEL_THRESHOLD = 2000

@@ -47,13 +47,13 @@ def _corpus_dir(corpus_dir: Path | None) -> Path:
         return corpus_dir
     if os.environ.get("JIAOKAN_CORPUS"):
         return Path(os.environ["JIAOKAN_CORPUS"])
-    from indexer.build import DEFAULT_CORPUS
+    from jiaokan.indexer.build import DEFAULT_CORPUS
 
     return DEFAULT_CORPUS
 
 
 def _index_path(index_path: Path | None) -> Path:
-    from search.index import default_index_path
+    from jiaokan.search.index import default_index_path
 
     return index_path or default_index_path()
 
@@ -74,8 +74,8 @@ def main():
 @click.option("--force", is_flag=True, help="Rebuild even if the index is up to date.")
 def index(index_path, corpus_dir, force):
     """Build the index (only if the corpus or the analysis changed)."""
-    from indexer.build import build_index
-    from indexer.errors import CorpusError
+    from jiaokan.indexer.build import build_index
+    from jiaokan.indexer.errors import CorpusError
 
     path = _index_path(index_path)
     try:
@@ -97,8 +97,8 @@ def index(index_path, corpus_dir, force):
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def versions(corpus_dir, as_json):
     """The catalog: every version, what it covers, and its paragraph count."""
-    from indexer.catalog_view import catalog_overview
-    from indexer.errors import CorpusError
+    from jiaokan.indexer.catalog_view import catalog_overview
+    from jiaokan.indexer.errors import CorpusError
 
     try:
         overview = catalog_overview(_corpus_dir(corpus_dir))
@@ -119,8 +119,8 @@ def versions(corpus_dir, as_json):
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON array.")
 def paragraphs(index_path, version_id, as_json):
     """The indexed paragraphs, in corpus order, with all their fields."""
-    from search.errors import SearchError
-    from search.index import open_index
+    from jiaokan.search.errors import SearchError
+    from jiaokan.search.index import open_index
 
     try:
         records = open_index(_index_path(index_path)).paragraphs
@@ -151,9 +151,9 @@ def paragraphs(index_path, version_id, as_json):
 @click.option("--json", "as_json", is_flag=True, help="Print {query, total, hits, facets, took_ms} as JSON.")
 def search(index_path, query, versions, lang, section, limit, page, no_collapse, no_translate, as_json):
     """Search the index. Exit status: 0 with hits, 1 with none, 2 for a bad query or a missing index."""
-    from search.errors import SearchError
-    from search.index import open_index
-    from search.searching import search as run_search
+    from jiaokan.search.errors import SearchError
+    from jiaokan.search.index import open_index
+    from jiaokan.search.searching import search as run_search
 
     try:
         result = run_search(
@@ -188,9 +188,9 @@ def serve(index_path, corpus_dir, host, port, threads):
     """Serve the search (HTML and JSON) with waitress, building the index first if it is missing or stale.
 
     A rebuild with `jiaokan index` while it runs is picked up by the next request, without a restart."""
-    from indexer.build import build_index
-    from indexer.errors import CorpusError
-    from search.errors import SearchError
+    from jiaokan.indexer.build import build_index
+    from jiaokan.indexer.errors import CorpusError
+    from jiaokan.search.errors import SearchError
 
     path = _index_path(index_path)
     try:
@@ -204,7 +204,7 @@ def serve(index_path, corpus_dir, host, port, threads):
 
     from waitress.server import create_server
 
-    from web import create_app
+    from jiaokan.web import create_app
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s: %(message)s")
     # "Task queue depth is 1" on every request that waits for a thread: normal under load, not worth a line each.
@@ -237,9 +237,9 @@ def serve(index_path, corpus_dir, host, port, threads):
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def compare(index_path, a, b, statement, as_json):
     """Every passage whose wording differs between versions A and B, and the passages one of them lacks."""
-    from search.collation import compare as run_compare
-    from search.errors import SearchError
-    from search.index import open_index
+    from jiaokan.search.collation import compare as run_compare
+    from jiaokan.search.errors import SearchError
+    from jiaokan.search.index import open_index
 
     try:
         result = run_compare(open_index(_index_path(index_path)), a, b, statement)

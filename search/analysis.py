@@ -16,8 +16,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from search.folding import HAN, Folded, fold
-from search.segmenter import Dictionary
+from jiaokan.search.folding import HAN, Folded, fold
+from jiaokan.search.segmenter import Dictionary
 
 _UNIT = re.compile(rf"[{HAN}]|[^\W_{HAN}]+(?:['’][^\W_{HAN}]+)*")
 _HAN_CHAR = re.compile(rf"[{HAN}]")

@@ -5,10 +5,10 @@ add the wording differences (search/wording.py), measured against the statement'
 """
 from __future__ import annotations
 
-from search.errors import BadQuery, NotFound
-from search.highlight import marked_html
-from search.index import CorpusIndex
-from search.wording import differences, summary
+from jiaokan.search.errors import BadQuery, NotFound
+from jiaokan.search.highlight import marked_html
+from jiaokan.search.index import CorpusIndex
+from jiaokan.search.wording import differences, summary
 
 
 def get_passage(index: CorpusIndex, passage_id: str) -> dict:

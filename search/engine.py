@@ -19,11 +19,11 @@ from functools import cached_property
 
 import numpy as np
 
-from search.analysis import Analysis
-from search.folding import HAN
-from search.index import FOLDED_FILE, CorpusIndex
-from search.matching import chain_terms
-from search.postings import FIELDS, PostingArrays, read_lengths
+from jiaokan.search.analysis import Analysis
+from jiaokan.search.folding import HAN
+from jiaokan.search.index import FOLDED_FILE, CorpusIndex
+from jiaokan.search.matching import chain_terms
+from jiaokan.search.postings import FIELDS, PostingArrays, read_lengths
 
 K1 = 1.2
 B = 0.75

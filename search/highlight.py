@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 import re
 
-from search.analysis import Analysis
+from jiaokan.search.analysis import Analysis
 
 _SENTENCE_END = re.compile(r"[。！？；.!?;]+[”’\"')）]*")
 SNIPPET_CHARS = 160  # about two sentences of Chinese: enough context to judge a hit from the list

@@ -6,8 +6,8 @@ import os
 from functools import cached_property
 from pathlib import Path
 
-from search.errors import IndexNotBuilt
-from search.segmenter import Dictionary
+from jiaokan.search.errors import IndexNotBuilt
+from jiaokan.search.segmenter import Dictionary
 
 META_FILE = "jiaokan.json"
 DICTIONARY_FILE = "dictionary.json"
@@ -86,7 +86,7 @@ class CorpusIndex:
     @cached_property
     def engine(self):
         """Whole-index query evaluation (search/engine.py), set up once per opened index."""
-        from search.engine import Engine
+        from jiaokan.search.engine import Engine
 
         return Engine(self)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from whoosh import query as Q
 
-from search.analysis import Analysis
+from jiaokan.search.analysis import Analysis
 
 
 def chain_terms(a: Analysis) -> list[str]:

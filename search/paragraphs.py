@@ -1,9 +1,9 @@
 """One paragraph with its neighbours and its version's catalog entry, and the query's matches marked."""
 from __future__ import annotations
 
-from search.errors import BadQuery, NotFound
-from search.highlight import marked_html
-from search.index import CorpusIndex
+from jiaokan.search.errors import BadQuery, NotFound
+from jiaokan.search.highlight import marked_html
+from jiaokan.search.index import CorpusIndex
 
 NEIGHBOURS = 2
 
@@ -22,7 +22,7 @@ def get_paragraph(index: CorpusIndex, paragraph_id: str, query: str | None = Non
     entry = next((v for v in index.catalog["versions"] if v["id"] == version), None)
     spans: list[list[int]] = []
     if query:
-        from search.searching import query_clauses, highlight_spans
+        from jiaokan.search.searching import query_clauses, highlight_spans
 
         try:
             spans = highlight_spans(record["text"], query_clauses(index, query), index)

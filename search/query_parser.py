@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from search.errors import BadQuery
+from jiaokan.search.errors import BadQuery
 
 FILTER_FIELDS = ("version", "lang", "section")
 

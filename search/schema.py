@@ -11,7 +11,7 @@ from array import array
 
 from whoosh import fields, formats
 
-from search.analysis import Analysis
+from jiaokan.search.analysis import Analysis
 
 _COUNT = struct.Struct("<I")
 

@@ -18,16 +18,16 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from search import query_parser as P
-from search.analysis import Analysis, analyze
-from search.errors import BadQuery
-from search.folding import regional_reading
-from search.highlight import merge_spans, snippet, unit_spans
-from search.translation import Expansion, english_spans, lookup
-from search.wording import differences, summary
-from search.index import CorpusIndex
-from search.engine import Engine, Result
-from search.matching import find_exact, find_words
+from jiaokan.search import query_parser as P
+from jiaokan.search.analysis import Analysis, analyze
+from jiaokan.search.errors import BadQuery
+from jiaokan.search.folding import regional_reading
+from jiaokan.search.highlight import merge_spans, snippet, unit_spans
+from jiaokan.search.translation import Expansion, english_spans, lookup
+from jiaokan.search.wording import differences, summary
+from jiaokan.search.index import CorpusIndex
+from jiaokan.search.engine import Engine, Result
+from jiaokan.search.matching import find_exact, find_words
 
 MAX_QUERY_CHARS = 256
 MAX_PER_PAGE = 100

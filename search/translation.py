@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from search.folding import HAN, fold
-from search.index import CorpusIndex
+from jiaokan.search.folding import HAN, fold
+from jiaokan.search.index import CorpusIndex
 
 MAX_PHRASE_WORDS = 6
 _LATIN_WORDS = re.compile(rf"[^\W_{HAN}]+(?:['’][^\W_{HAN}]+)*")
@@ -32,7 +32,7 @@ def english_key(text: str) -> str:
 
 
 def stem_key(text: str) -> str:
-    from search.analysis import english_term
+    from jiaokan.search.analysis import english_term
 
     return " ".join(english_term(w) for w in english_key(text).split())
 

@@ -12,7 +12,7 @@ import difflib
 import re
 from functools import lru_cache
 
-from search.folding import HAN, fold
+from jiaokan.search.folding import HAN, fold
 
 # Digit groups split by a space ("1 000", UN style) are one number.
 _TOKEN = re.compile(rf"[{HAN}]|\d+(?:[ \u00a0]\d{{3}})+(?!\d)|[^\W_{HAN}]+|[^\w\s]")

@@ -1,5 +1,5 @@
 """search() as issue 3 defines it, shared by the search tests."""
-from search.searching import search as search_function
+from jiaokan.search.searching import search as search_function
 
 
 def search(index, query: str, **kwargs) -> dict:

@@ -22,7 +22,7 @@ def corpus_dir() -> Path:
 @pytest.fixture(scope="session")
 def built_index(tmp_path_factory, corpus_dir) -> Path:
     """The index link of the real corpus, built once per session (a symlink to its build folder)."""
-    from indexer.build import build_index
+    from jiaokan.indexer.build import build_index
 
     link = tmp_path_factory.mktemp("index") / "index"
     report = build_index(link, corpus_dir, progress=None)
@@ -33,7 +33,7 @@ def built_index(tmp_path_factory, corpus_dir) -> Path:
 @pytest.fixture(scope="session")
 def corpus_index(built_index):
     """The opened real-corpus index (search.index.CorpusIndex); its searcher is shared."""
-    from search.index import open_index
+    from jiaokan.search.index import open_index
 
     index = open_index(built_index)
     yield index
@@ -43,7 +43,7 @@ def corpus_index(built_index):
 @pytest.fixture(scope="session")
 def full_dictionary(corpus_dir):
     """jieba's whole dictionary plus the corpus user dictionary, as the index build loads it (about 1 s)."""
-    from search.segmenter import Dictionary
+    from jiaokan.search.segmenter import Dictionary
 
     return Dictionary.jieba_default(corpus_dir / "userdict.txt")
 
@@ -51,7 +51,7 @@ def full_dictionary(corpus_dir):
 @pytest.fixture(scope="module")
 def app(built_index):
     """The Flask app on the real-corpus index (one per test module, as requests may open it anew)."""
-    from web import create_app
+    from jiaokan.web import create_app
 
     return create_app({"TESTING": True, "INDEX_DIR": str(built_index)})
 

@@ -9,9 +9,9 @@ import re
 
 import pytest
 
-from search.analysis import analyze
-from search.folding import HAN, fold, regional_reading
-from search.matching import exact_query, words_query
+from jiaokan.search.analysis import analyze
+from jiaokan.search.folding import HAN, fold, regional_reading
+from jiaokan.search.matching import exact_query, words_query
 
 HAN_RUN = re.compile(f"[{HAN}]+")
 
@@ -241,7 +241,7 @@ def test_words_use_the_corpus_user_dictionary(corpus_index, text, words):
 
 
 def test_every_user_dictionary_term_is_one_word(full_dictionary, corpus_dir):
-    from search.segmenter import read_user_dict
+    from jiaokan.search.segmenter import read_user_dict
 
     split = [w for w, _ in read_user_dict(corpus_dir / "userdict.txt") if full_dictionary.segment(w) != [w]]
     assert not split, f"user dictionary terms cut apart: {split}"

@@ -4,9 +4,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from search.collation import compare, get_passage
-from search.searching import search
-from search.wording import differences
+from jiaokan.search.collation import compare, get_passage
+from jiaokan.search.searching import search
+from jiaokan.search.wording import differences
 
 JIAOKAN = Path(sys.executable).parent / "jiaokan"
 

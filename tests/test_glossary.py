@@ -12,7 +12,7 @@ from collections import Counter
 
 import pytest
 
-from search.folding import fold
+from jiaokan.search.folding import fold
 
 KINDS = {"organisation", "treaty", "programme", "place", "person", "title", "event", "concept"}
 FIELDS = {"zh", "en", "kind", "note"}

@@ -17,15 +17,15 @@ from pathlib import Path
 
 import pytest
 
-from indexer.build import build_index, write_paragraphs_index
-from indexer.catalog import load_catalog
-from indexer.paragraphs import corpus_paragraphs
-from search.analysis import analyze
-from search.errors import IndexNotBuilt
-from search.folding import HAN, fold
-from search.index import DICTIONARY_FILE, META_FILE, open_index
-from search.matching import exact_query
-from search.segmenter import Dictionary
+from jiaokan.indexer.build import build_index, write_paragraphs_index
+from jiaokan.indexer.catalog import load_catalog
+from jiaokan.indexer.paragraphs import corpus_paragraphs
+from jiaokan.search.analysis import analyze
+from jiaokan.search.errors import IndexNotBuilt
+from jiaokan.search.folding import HAN, fold
+from jiaokan.search.index import DICTIONARY_FILE, META_FILE, open_index
+from jiaokan.search.matching import exact_query
+from jiaokan.search.segmenter import Dictionary
 
 ROOT = Path(__file__).resolve().parents[1]
 HAN_RUN = re.compile(f"[{HAN}]+")
@@ -233,9 +233,9 @@ def test_rebuild_only_when_stale(tmp_path, corpus_copy):
 
 def _fail_after(monkeypatch, n: int):
     """Make the writer's analysis raise after n paragraphs: a fault in the middle of writing."""
-    import indexer.writer
+    import jiaokan.indexer.writer
 
-    real = indexer.writer.analyze
+    real = jiaokan.indexer.writer.analyze
     calls = {"n": 0}
 
     def failing(text, dictionary):
@@ -244,7 +244,7 @@ def _fail_after(monkeypatch, n: int):
             raise RuntimeError("fault injected midway through the build")
         return real(text, dictionary)
 
-    monkeypatch.setattr(indexer.writer, "analyze", failing)
+    monkeypatch.setattr(jiaokan.indexer.writer, "analyze", failing)
     return calls
 
 
@@ -336,8 +336,8 @@ KILL_HELPER = textwrap.dedent(
     from pathlib import Path
 
     from bench.generate import generate
-    from indexer.build import write_paragraphs_index
-    from search.segmenter import Dictionary
+    from jiaokan.indexer.build import write_paragraphs_index
+    from jiaokan.search.segmenter import Dictionary
 
     dictionary = Dictionary.load(Path(sys.argv[2]))
     write_paragraphs_index(generate(20000), dictionary, Path(sys.argv[1]), fingerprint="killed", progress=None)

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from indexer import cleaning
-from indexer.catalog import Catalog, load_catalog, read_version_text
-from indexer.errors import CorpusError
-from indexer.paragraphs import Draft, corpus_paragraphs, join_broken_paragraphs, read_paragraphs, read_un_pdf
-from indexer.records import Paragraph
+from jiaokan.indexer import cleaning
+from jiaokan.indexer.catalog import Catalog, load_catalog, read_version_text
+from jiaokan.indexer.errors import CorpusError
+from jiaokan.indexer.paragraphs import Draft, corpus_paragraphs, join_broken_paragraphs, read_paragraphs, read_un_pdf
+from jiaokan.indexer.records import Paragraph
 
 CORPUS = Path(__file__).parents[1] / "corpus"
 VERSION_IDS = ("un", "xinhua", "chinanews-2", "chinanews-3", "preview-2017")

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from search.errors import BadQuery
-from search.folding import fold_text
+from jiaokan.search.errors import BadQuery
+from jiaokan.search.folding import fold_text
 from as_written import search
-from search.searching import search as search_function
+from jiaokan.search.searching import search as search_function
 
 SENTENCE_END = "。！？；.!?;"
 CLOSERS = "”’\"')）"
@@ -512,8 +512,8 @@ Markets open early and the quiet river flows past the old zebra mill today.
 
 @pytest.fixture(scope="module")
 def html_index(tmp_path_factory, corpus_dir):
-    from indexer.build import build_index
-    from search.index import open_index
+    from jiaokan.indexer.build import build_index
+    from jiaokan.search.index import open_index
 
     root = tmp_path_factory.mktemp("html-corpus")
     corpus = root / "corpus"

@@ -16,7 +16,7 @@ import time
 
 import pytest
 
-from search.folding import HAN, fold
+from jiaokan.search.folding import HAN, fold
 from as_written import search
 
 SAMPLE_SIZE = 1000

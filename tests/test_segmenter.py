@@ -8,9 +8,9 @@ import re
 
 import pytest
 
-from search.folding import HAN
-from search.index import DICTIONARY_FILE
-from search.segmenter import Dictionary
+from jiaokan.search.folding import HAN
+from jiaokan.search.index import DICTIONARY_FILE
+from jiaokan.search.segmenter import Dictionary
 
 HAN_RUN = re.compile(f"[{HAN}]+")
 

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from search.searching import search
+from jiaokan.search.searching import search
 
 # query -> a pattern a bilingual reader would accept as "this paragraph is about it", in Chinese or English.
 JUDGED = {

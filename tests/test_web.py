@@ -13,9 +13,9 @@ import markupsafe
 import pytest
 from click.testing import CliRunner
 
-from search.paragraphs import get_paragraph
-from search.searching import search as run_search
-from web import create_app
+from jiaokan.search.paragraphs import get_paragraph
+from jiaokan.search.searching import search as run_search
+from jiaokan.web import create_app
 
 VERSIONS = ["un", "xinhua", "chinanews-2", "chinanews-3", "preview-2017"]
 NATO = "北约"
@@ -203,7 +203,7 @@ def test_api_paragraph_query_too_long(client):
 
 
 def test_api_versions_is_the_catalog(client, corpus_dir):
-    from indexer.catalog_view import catalog_overview
+    from jiaokan.indexer.catalog_view import catalog_overview
 
     r = client.get("/api/versions")
     assert r.status_code == 200
@@ -480,7 +480,7 @@ def test_no_file_paths_from_requests(client):
 
 
 def test_missing_index_is_503_then_a_build_and_a_rebuild_are_picked_up(tmp_path, corpus_dir):
-    from indexer.build import build_index
+    from jiaokan.indexer.build import build_index
 
     corpus = tmp_path / "corpus"
     shutil.copytree(corpus_dir, corpus)

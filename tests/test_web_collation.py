@@ -9,9 +9,9 @@ import re
 import markupsafe
 import pytest
 
-from search.collation import compare, get_passage
-from search.highlight import marked_html
-from web.marking import mark
+from jiaokan.search.collation import compare, get_passage
+from jiaokan.search.highlight import marked_html
+from jiaokan.web.marking import mark
 
 STATEMENT = "2022-new-era"
 P045 = "2022-new-era-p045"  # un-053: 联合国大会第七十六届会议 in the UN text, 第76届联大 in the media

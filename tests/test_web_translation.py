@@ -10,8 +10,8 @@ from urllib.parse import urlencode
 
 import pytest
 
-import web.views
-from search.searching import search as run_search
+import jiaokan.web.views
+from jiaokan.search.searching import search as run_search
 
 NATO_EN = "NATO"
 NATO_ZH = "北约"
@@ -304,7 +304,7 @@ def test_page_bad_translate_is_a_400_with_the_form(client):
 
 
 def test_via_label_is_escaped(client, monkeypatch):
-    real = web.views.run_search
+    real = jiaokan.web.views.run_search
 
     def with_markup(index, **params):
         result = real(index, **params)
@@ -315,7 +315,7 @@ def test_via_label_is_escaped(client, monkeypatch):
         ]
         return result
 
-    monkeypatch.setattr(web.views, "run_search", with_markup)
+    monkeypatch.setattr(jiaokan.web.views, "run_search", with_markup)
     body = client.get(f"/?q={NATO_EN}").get_data(as_text=True)
     assert "<b>北约</b>" not in body and "<img" not in body and "<i>NATO</i>" not in body and "<s>x</s>" not in body
     assert VIA_LABEL.format("&lt;b&gt;北约&lt;/b&gt; / a &amp; b") in body

@@ -13,9 +13,9 @@ import logging
 from flask import Flask, g, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from search.errors import SearchError
-from search.index import default_index_path
-from web.holder import IndexHolder
+from jiaokan.search.errors import SearchError
+from jiaokan.search.index import default_index_path
+from jiaokan.web.holder import IndexHolder
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.extensions["jiaokan_index"] = IndexHolder(app.config["INDEX_DIR"])
 
-    from web.views import bp
+    from jiaokan.web.views import bp
 
     app.register_blueprint(bp)
     app.teardown_appcontext(_release_index)

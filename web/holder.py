@@ -17,10 +17,10 @@ import threading
 from contextlib import contextmanager
 from pathlib import Path
 
-from search.errors import IndexNotBuilt, SearchError
-from search.index import CorpusIndex, open_index
-from search.paragraphs import get_paragraph
-from search.searching import search
+from jiaokan.search.errors import IndexNotBuilt, SearchError
+from jiaokan.search.index import CorpusIndex, open_index
+from jiaokan.search.paragraphs import get_paragraph
+from jiaokan.search.searching import search
 
 log = logging.getLogger(__name__)
 

@@ -1,8 +1,8 @@
 """OpenAPI 3 description of the JSON API, with the limits search/ enforces."""
 from __future__ import annotations
 
-from search.searching import LANGS, MAX_PER_PAGE, MAX_QUERY_CHARS
-from web.params import DEFAULT_PER_PAGE
+from jiaokan.search.searching import LANGS, MAX_PER_PAGE, MAX_QUERY_CHARS
+from jiaokan.web.params import DEFAULT_PER_PAGE
 
 
 def _error(description: str) -> dict:

@@ -10,8 +10,8 @@ import re
 
 from werkzeug.datastructures import MultiDict
 
-from search.errors import SearchError
-from search.searching import MAX_PER_PAGE
+from jiaokan.search.errors import SearchError
+from jiaokan.search.searching import MAX_PER_PAGE
 
 DEFAULT_PER_PAGE = 10
 _DIGITS = re.compile(r"[0-9]+")

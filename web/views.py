@@ -5,16 +5,16 @@ from __future__ import annotations
 from flask import Blueprint, current_app, g, jsonify, render_template, request, url_for
 from markupsafe import Markup
 
-from search.collation import compare as run_compare
-from search.collation import get_passage
-from search.errors import BadQuery, IndexNotBuilt, SearchError
-from search.paragraphs import get_paragraph
-from search.searching import MAX_QUERY_CHARS, MAX_PER_PAGE
-from search.searching import search as run_search
-from web.holder import Build
-from web.openapi import openapi_spec
-from web.marking import mark
-from web.params import DEFAULT_PER_PAGE, compare_params, is_off, search_params
+from jiaokan.search.collation import compare as run_compare
+from jiaokan.search.collation import get_passage
+from jiaokan.search.errors import BadQuery, IndexNotBuilt, SearchError
+from jiaokan.search.paragraphs import get_paragraph
+from jiaokan.search.searching import MAX_QUERY_CHARS, MAX_PER_PAGE
+from jiaokan.search.searching import search as run_search
+from jiaokan.web.holder import Build
+from jiaokan.web.openapi import openapi_spec
+from jiaokan.web.marking import mark
+from jiaokan.web.params import DEFAULT_PER_PAGE, compare_params, is_off, search_params
 
 bp = Blueprint("web", __name__)
 
@@ -159,7 +159,7 @@ def _query_spans(index, q: str | None, texts: list[str]) -> list[list[list[int]]
     """The query's matches in each text, as get_paragraph finds them; none for no query or one that means nothing."""
     if not q:
         return [[] for _ in texts]
-    from search.searching import highlight_spans, query_clauses
+    from jiaokan.search.searching import highlight_spans, query_clauses
 
     try:
         clauses = query_clauses(index, q)
