@@ -2,7 +2,9 @@
 
 Folding is applied to paragraphs when indexing and to queries when searching, so both meet in the same form:
   - NFKC width and compatibility forms (ＡＵＫＵＳ -> AUKUS, full-width punctuation -> ASCII), and lower case;
-  - spaces between a Han character and a digit are dropped ("2030 年" -> "2030年"), as PDF text inserts them;
+  - white space between a Han character and a digit or another Han character is dropped ("2030 年" -> "2030年",
+    a letter-spaced heading "第三章  奖  励" -> "第三章奖励"), as PDF text and typeset headings insert it: Chinese
+    puts no spaces between words, so such a space never separates two things a reader would keep apart;
   - Traditional script -> Simplified with OpenCC's t2s (characters and script phrases: 北約 -> 北约), which leaves
     Simplified text untouched. Regional vocabulary (Taiwan's 人工智慧 for 人工智能, 資訊 for 信息) is not folded:
     OpenCC's Taiwan phrase table rewrites words that are right in mainland text written in either script
@@ -21,7 +23,7 @@ from functools import lru_cache
 # Han ideographs: the unified blocks and extensions, and compatibility ideographs.
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _HAN_CHAR = re.compile(f"[{HAN}]")
-_CJK_DIGIT_SPACE = re.compile(rf"(?<=[{HAN}])\s+(?=\d)|(?<=\d)\s+(?=[{HAN}])")
+_CJK_SPACE = re.compile(rf"(?<=[{HAN}])\s+(?=[\d{HAN}])|(?<=\d)\s+(?=[{HAN}])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,10 +55,10 @@ def fold(text: str) -> Folded:
     if len(folded) != n:
         folded, starts, ends = _fold_per_char(text)
 
-    # Drop spaces between Han characters and digits.
-    if _CJK_DIGIT_SPACE.search(folded):
+    # Drop spaces between Han characters, and between Han characters and digits.
+    if _CJK_SPACE.search(folded):
         keep = [True] * len(folded)
-        for m in _CJK_DIGIT_SPACE.finditer(folded):
+        for m in _CJK_SPACE.finditer(folded):
             for i in range(m.start(), m.end()):
                 keep[i] = False
         folded = "".join(c for c, k in zip(folded, keep) if k)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from jiaokan.search.folding import HAN, fold
+from jiaokan.search.folding import HAN, fold, regional_reading
 from jiaokan.search.index import CorpusIndex
 
 MAX_PHRASE_WORDS = 6
@@ -42,15 +42,21 @@ def chinese_key(text: str) -> str:
 
 
 def lookup(index: CorpusIndex, text: str) -> list[Expansion]:
-    """Equivalents of one query term (a word, a phrase or a Chinese string), best sources first."""
+    """Equivalents of one query term (a word, a phrase or a Chinese string), best sources first. The term is folded
+    before it is looked up, as it is before it is searched: ＮＡＴＯ gets NATO's equivalents, 北約 北约's, and Taiwan
+    vocabulary its mainland reading's as well (人工智慧 those of 人工智能)."""
     table = index.translations
     out: list[Expansion] = []
-    if text.isascii():
+    folded = fold(text).text
+    if folded.isascii():
         # The form typed, then other forms of the same words ("cooperation" also meets "cooperative").
-        entries = list(table["en"].get(english_key(text), []))
-        entries += [e for e in table.get("en_stem", {}).get(stem_key(text), []) if e not in entries]
+        entries = list(table["en"].get(english_key(folded), []))
+        entries += [e for e in table.get("en_stem", {}).get(stem_key(folded), []) if e not in entries]
     else:
-        entries = table["zh"].get(chinese_key(text), [])
+        entries = list(table["zh"].get(chinese_key(folded), []))
+        regional = regional_reading(text)
+        if regional is not None:
+            entries += [e for e in table["zh"].get(chinese_key(regional), []) if e not in entries]
     for e in entries:
         lang = "en" if "en" in e else "zh"
         out.append(Expansion(text, e[lang], lang, e["source"], e["weight"]))
