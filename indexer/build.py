@@ -27,7 +27,6 @@ from jiaokan.search.index import (
     CATALOG_FILE,
     DICTIONARY_FILE,
     META_FILE,
-    PARAGRAPHS_FILE,
     PASSAGES_FILE,
     TRANSLATIONS_FILE,
     read_meta,
@@ -40,7 +39,7 @@ USER_DICT = "userdict.txt"
 
 # Code whose change changes what gets indexed: part of the fingerprint, so an upgrade rebuilds a stale index.
 _ANALYSIS_SOURCES = [
-    ROOT / "search" / name for name in ("folding.py", "analysis.py", "segmenter.py", "schema.py")
+    ROOT / "search" / name for name in ("folding.py", "analysis.py", "segmenter.py", "schema.py", "postings.py", "store.py")
 ] + [ROOT / "indexer" / name for name in (
         "paragraphs.py",
         "cleaning.py",
@@ -144,10 +143,6 @@ def write_paragraphs_index(
     try:
         seen = write_index(paragraphs, dictionary, build_dir, workers=workers, progress=progress)
         dictionary.restricted_to(seen).save(build_dir / DICTIONARY_FILE)
-        # Paragraph records in corpus order, for listing and for neighbours, without opening the index.
-        (build_dir / PARAGRAPHS_FILE).write_text(
-            json.dumps([p.to_dict() for p in paragraphs], ensure_ascii=False), encoding="utf-8"
-        )
         # The catalog as it was at build time: what the service shows about each version.
         (build_dir / CATALOG_FILE).write_text(
             json.dumps(catalog or {"statements": [], "versions": []}, ensure_ascii=False), encoding="utf-8"

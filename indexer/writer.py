@@ -1,14 +1,19 @@
-"""Write paragraph records into a new Whoosh index, on every core.
+"""Write paragraph records into a new index, on every core: Whoosh segments, posting arrays and the paragraph store.
 
-Each worker process analyses a contiguous slice of the paragraphs and writes it as its own segment with a plain
-Whoosh SegmentWriter; the parent then commits the segments in slice order, so document numbers follow corpus order
-(ranking ties keep document order). Segments are not merged: a merge would cost a second pass over every posting
-and searching two segments costs nothing measurable here. Workers are forked after the dictionary is loaded, so
-they share it instead of each loading 500k entries.
+The paragraphs are cut into blocks of `BLOCK` consecutive paragraphs; a pool of worker processes analyses one block
+at a time and writes it as one Whoosh segment plus its posting arrays (search/postings.py), so a worker holds one
+block's postings at a time whatever the corpus size. The parent commits the segments in block order, so document
+numbers follow corpus order (ranking ties keep document order). Workers are forked after the dictionary is loaded,
+so they share it instead of each loading 500k entries.
+
+Each term's postings go to one place: terms with at least MIN_DF postings in a block to the posting arrays (read
+with numpy, no positions: exact strings are checked on the folded text), the long tail of rarer terms to the Whoosh
+segment, with positions. Whoosh's per-posting Python writing was two thirds of the build when it wrote every
+posting, and the engine never read the frequent terms from it. The record fields (id, version, ...) are indexed
+and stored in Whoosh too; paragraph text lives in the paragraph store (search/store.py), not in Whoosh.
 """
 from __future__ import annotations
 
-import json
 import multiprocessing
 import os
 import sys
@@ -21,14 +26,16 @@ from whoosh.writing import SegmentWriter
 
 from jiaokan.indexer.records import Paragraph
 from jiaokan.search.analysis import analyze
-from jiaokan.search.index import FOLDED_FILE
 from jiaokan.search.postings import FIELDS as ARRAY_FIELDS
 from jiaokan.search.postings import MIN_DF, PostingArraysWriter, write_lengths
-from jiaokan.search.schema import make_schema
+from jiaokan.search.schema import RECORD_FIELDS, make_schema
 from jiaokan.search.segmenter import Dictionary
+from jiaokan.search.store import STORE_FILE, write_store
 
 # Below this many paragraphs a second process costs more than it saves.
 PARALLEL_THRESHOLD = 2000
+# Paragraphs per block (one Whoosh segment, one set of posting arrays): bounds a worker's memory.
+BLOCK = 40_000
 
 _job: dict = {}  # set in the parent before forking: what every worker needs
 
@@ -47,172 +54,184 @@ def write_index(
     ix = whoosh_index.create_in(str(dest), make_schema())
     if workers is None:
         workers = os.cpu_count() or 1
-    if len(paragraphs) < PARALLEL_THRESHOLD:
+    n = len(paragraphs)
+    if n < PARALLEL_THRESHOLD:
         workers = 1
-    bounds = [len(paragraphs) * i // workers for i in range(workers + 1)]
-    slices = [(bounds[i], bounds[i + 1]) for i in range(workers)]
+    # At least one block per worker, and blocks of at most BLOCK paragraphs.
+    count = max(workers, -(-n // BLOCK)) if n else 1
+    bounds = [n * i // count for i in range(count + 1)]
+    blocks = [(bounds[i], bounds[i + 1]) for i in range(count)]
 
-    if workers == 1:
-        results = [_write_slice(str(dest), paragraphs, 0, len(paragraphs), dictionary, None, progress)]
-    else:
-        ctx = multiprocessing.get_context("fork")
-        counter = ctx.Value("i", 0)
-        _job.update(dest=str(dest), paragraphs=paragraphs, dictionary=dictionary, counter=counter)
-        try:
+    _job.update(dest=str(dest), paragraphs=paragraphs, dictionary=dictionary)
+    try:
+        if workers == 1:
+            results = []
+            for block in blocks:
+                results.append(_worker(block))
+                if progress:
+                    progress(block[1], n)
+        else:
+            ctx = multiprocessing.get_context("fork")
             with ctx.Pool(workers) as pool:
-                pending = pool.map_async(_worker, slices)
-                reported = 0
-                while not pending.ready():
-                    pending.wait(1.0)
-                    if progress and counter.value != reported:
-                        reported = counter.value
-                        progress(reported, len(paragraphs))
-                results = pending.get()
-        finally:
-            _job.clear()
+                results = []
+                for result in pool.imap(_worker, blocks):
+                    results.append(result)
+                    if progress:
+                        progress(blocks[len(results) - 1][1], n)
+    finally:
+        _job.clear()
 
     writer = SegmentWriter(ix)
-    writer._commit_toc([r[0] for r in results])
+    writer._commit_toc([r["segment"] for r in results])
     writer._finish()
     seen: set[str] = set()
     for r in results:
-        seen |= r[1]
-    write_lengths(dest, "words", [n for r in results for n in r[2]])
-    write_lengths(dest, "grams", [n for r in results for n in r[3]])
-    (dest / FOLDED_FILE).write_text(
-        json.dumps([t for r in results for t in r[4]], ensure_ascii=False), encoding="utf-8"
-    )
+        seen |= r["seen"]
+    write_lengths(dest, "words", [x for r in results for x in r["word_lengths"]])
+    write_lengths(dest, "grams", [x for r in results for x in r["gram_lengths"]])
+    _write_paragraph_store(dest, paragraphs, results)
     return seen
 
 
-class _SliceWriter(SegmentWriter):
-    """A SegmentWriter for one slice of a fresh build, with two shortcuts that halve Whoosh's share of the build:
-    postings are grouped by term as they arrive (documents come in order, so each term's postings are already
-    sorted and only the distinct terms need sorting, not every posting), and the final flush looks up each
-    document's field lengths once instead of once per posting."""
-
-    def __init__(self, ix, arrays: PostingArraysWriter, **kwargs):
-        super().__init__(ix, _lk=False, compound=False, **kwargs)
-        self.pool = _TermGroupingPool()
-        self.arrays = arrays
-
-    def _flush_segment(self):
-        self.perdocwriter.close()
-        lengths = _LengthTable(self.per_document_reader())
-        fw = self.fieldwriter
-        schema = self.schema
-        current_field = None
-        for (fieldname, term), (docnums, weights, values) in self.pool.sorted_terms():
-            if fieldname != current_field:
-                if current_field is not None:
-                    fw.finish_field()
-                fw.start_field(fieldname, schema[fieldname])
-                current_field = fieldname
-                column = lengths.column(fieldname)
-            fw.start_term(term)
-            add = fw.add
-            for docnum, weight, value in zip(docnums, weights, values):
-                add(docnum, weight, value, column[docnum])
-            fw.finish_term()
-            if fieldname in ARRAY_FIELDS and len(docnums) >= MIN_DF:
-                self.arrays.add(fieldname, term.decode("utf-8"), docnums, weights)
-        if current_field is not None:
-            fw.finish_field()
-        fw.close()
-        lengths.close()
-        self.arrays.close()
+def _write_paragraph_store(dest: Path, paragraphs, results) -> None:
+    parts, ends, offset = [], [], 0
+    for r in results:
+        path = Path(r["folded"])
+        parts.append(path.read_bytes())
+        ends.extend(offset + e for e in r["folded_ends"])
+        offset += len(parts[-1])
+        path.unlink()
+    write_store(dest / STORE_FILE, paragraphs, b"".join(parts), ends)
 
 
-class _TermGroupingPool:
-    """Postings per term as three parallel lists (document numbers, weights, encoded positions): no tuple per
-    posting, and the posting arrays take the first two as they are."""
-
-    def __init__(self):
-        self._terms: dict[tuple[str, bytes], tuple[list, list, list]] = {}
-        self.fieldnames: set[str] = set()
-
-    def add(self, item):
-        fieldname, term, docnum, weight, value = item
-        lists = self._terms.get((fieldname, term))
-        if lists is None:
-            lists = self._terms[(fieldname, term)] = ([], [], [])
-            self.fieldnames.add(fieldname)
-        lists[0].append(docnum)
-        lists[1].append(weight)
-        lists[2].append(value)
-
-    def sorted_terms(self):
-        terms = self._terms
-        for key in sorted(terms):
-            yield key, terms[key]
-
-    def cleanup(self):
-        self._terms.clear()
-
-
-class _LengthTable:
-    def __init__(self, reader):
-        self._reader = reader
-
-    def column(self, fieldname: str) -> list[int]:
-        read = self._reader.doc_field_length
-        return [read(d, fieldname, 0) for d in range(self._reader.doc_count_all())]
-
-    def close(self):
-        self._reader.close()
-
-
-def _worker(bounds: tuple[int, int]):
-    start, end = bounds
-    return _write_slice(_job["dest"], _job["paragraphs"], start, end, _job["dictionary"], _job["counter"], None)
-
-
-def _write_slice(dest, paragraphs, start, end, dictionary, counter, progress):
-    ix = whoosh_index.open_dir(dest)
-    # Plain segment files: assembling a compound file would copy every byte once more.
-    writer = _SliceWriter(ix, PostingArraysWriter(Path(dest), start))
+def _worker(block: tuple[int, int]) -> dict:
+    start, end = block
+    dictionary = _job["dictionary"]
     dictionary.seen = set()
     try:
-        lengths_and_folded = _add_documents(writer, paragraphs, start, end, dictionary, counter, progress)
-        segment = writer._finalize_segment()
-        return (segment, dictionary.seen, *lengths_and_folded)
+        writer = _BlockWriter(whoosh_index.open_dir(_job["dest"]), Path(_job["dest"]), start)
+        paragraphs = _job["paragraphs"]
+        folded: list[bytes] = []
+        for order in range(start, end):
+            p = paragraphs[order]
+            analysis = analyze(p.text, dictionary)
+            writer.add(p, analysis)
+            folded.append(analysis.folded.text.encode("utf-8"))
+        segment = writer.finish()
+        folded_path = Path(_job["dest"]) / f"folded-{start}.part"
+        folded_path.write_bytes(b"".join(folded))
+        ends, total = [], 0
+        for f in folded:
+            total += len(f)
+            ends.append(total)
+        return {
+            "segment": segment,
+            "seen": dictionary.seen,
+            "word_lengths": writer.lengths["words"],
+            "gram_lengths": writer.lengths["grams"],
+            "folded": str(folded_path),
+            "folded_ends": ends,
+        }
     finally:
-        # The caller's dictionary stops recording, whether the slice was written or failed.
+        # The caller's dictionary stops recording, whether the block was written or failed.
         dictionary.seen = None
 
 
-def _add_documents(writer, paragraphs, start, end, dictionary, counter, progress):
-    word_lengths: list[int] = []
-    gram_lengths: list[int] = []
-    folded: list[str] = []
-    last_report = time.monotonic()
-    for order in range(start, end):
-        p = paragraphs[order]
-        analysis = analyze(p.text, dictionary)
-        word_lengths.append(len(analysis.words))
-        gram_lengths.append(len(analysis.units) + sum(analysis.adjacent))
-        folded.append(analysis.folded.text)
-        writer.add_document(
-            id=p.id,
-            version=p.version,
-            statement=p.statement,
-            section=p.section,
-            kind=p.kind,
-            lang=p.lang,
-            seq=p.seq,
-            text=p.text,
-            words=analysis,
-            grams=analysis,
-            **({"passage": p.passage} if p.passage else {}),
-        )
-        if (order - start) % 500 == 499:
-            if counter is not None:
-                with counter.get_lock():
-                    counter.value += 500
-            elif progress and time.monotonic() - last_report > 0.5:
-                progress(order + 1, len(paragraphs))
-                last_report = time.monotonic()
-    return word_lengths, gram_lengths, folded
+class _BlockWriter(SegmentWriter):
+    """A SegmentWriter for one block of a fresh build: documents are added by `add`, which groups each term's
+    postings as they arrive (documents come in order, so they are already sorted), keeps positions only while a
+    term is still rare enough to go to Whoosh, and writes the terms in one pass at the end."""
+
+    def __init__(self, ix, folder: Path, base: int):
+        # Plain segment files: assembling a compound file would copy every byte once more.
+        super().__init__(ix, _lk=False, compound=False)
+        self.arrays = PostingArraysWriter(folder, base)
+        schema = self.schema
+        self._record_fields = [(name, schema[name]) for name in RECORD_FIELDS]
+        self._stored_only = [name for name in schema.names() if name not in RECORD_FIELDS and name not in ARRAY_FIELDS]
+        # field -> term -> [docnums, term frequencies, encoded positions or None once the term is frequent]
+        self.terms: dict[str, dict[str, list]] = {name: {} for name in ARRAY_FIELDS}
+        self.record_terms: dict[tuple[str, bytes], list] = {}
+        self.lengths: dict[str, list[int]] = {name: [] for name in ARRAY_FIELDS}
+        self._encode = {name: schema[name].format.encode for name in ARRAY_FIELDS}
+
+    def add(self, p: Paragraph, analysis) -> None:
+        docnum = self.docnum
+        pdw = self.perdocwriter
+        pdw.start_doc(docnum)
+        for name, field in self._record_fields:
+            value = getattr(p, name, None)
+            if value is None:
+                continue
+            for tbytes, _freq, weight, vbytes in field.index(value):
+                self.record_terms.setdefault((name, tbytes), []).append((docnum, weight, vbytes))
+            pdw.add_field(name, field, value, 0)
+        for name in self._stored_only:
+            value = getattr(p, name, None)
+            if value is not None:
+                pdw.add_field(name, self.schema[name], value, 0)
+        for name, postings in (("grams", analysis.gram_postings()), ("words", analysis.word_postings())):
+            terms = self.terms[name]
+            encode = self._encode[name]
+            length = 0
+            for term, positions in postings.items():
+                tf = len(positions)
+                length += tf
+                entry = terms.get(term)
+                if entry is None:
+                    terms[term] = [[docnum], [tf], [encode(positions)]]
+                    continue
+                entry[0].append(docnum)
+                entry[1].append(tf)
+                kept = entry[2]
+                if kept is not None:
+                    if len(entry[0]) >= MIN_DF:
+                        entry[2] = None  # frequent: goes to the posting arrays, which hold no positions
+                    else:
+                        kept.append(encode(positions))
+            self.lengths[name].append(length)
+            pdw.add_field(name, self.schema[name], None, length)
+        pdw.finish_doc()
+        self.docnum += 1
+
+    def finish(self):
+        self.perdocwriter.close()
+        fw = self.fieldwriter
+        schema = self.schema
+        by_field: dict[str, list] = {}
+        for (name, tbytes), postings in self.record_terms.items():
+            by_field.setdefault(name, []).append((tbytes, postings))
+        for name in ARRAY_FIELDS:
+            by_field.setdefault(name, [])
+        for name in sorted(by_field):
+            fw.start_field(name, schema[name])
+            if name in ARRAY_FIELDS:
+                column = self.lengths[name]
+                rare = []
+                for term in sorted(self.terms[name]):
+                    docnums, tfs, positions = self.terms[name][term]
+                    if positions is None:
+                        self.arrays.add(name, term, docnums, tfs)
+                        continue
+                    rare.append(term)
+                    fw.start_term(term.encode("utf-8"))
+                    for docnum, tf, value in zip(docnums, tfs, positions):
+                        fw.add(docnum, float(tf), value, column[docnum])
+                    fw.finish_term()
+                self.arrays.add_rare(name, rare)
+            else:
+                for tbytes, postings in sorted(by_field[name]):
+                    fw.start_term(tbytes)
+                    for docnum, weight, vbytes in postings:
+                        fw.add(docnum, weight, vbytes, 0)
+                    fw.finish_term()
+            fw.finish_field()
+        fw.close()
+        self.arrays.close()
+        self.terms.clear()
+        self.record_terms.clear()
+        self._close_segment()
+        return self.get_segment()
 
 
 def print_progress(done: int, total: int) -> None:

@@ -123,7 +123,7 @@ def paragraphs(index_path, version_id, as_json):
     from jiaokan.search.index import open_index
 
     try:
-        records = open_index(_index_path(index_path)).paragraphs
+        records = list(open_index(_index_path(index_path)).paragraphs)
     except SearchError as e:
         raise UserError(str(e)) from None
     if version_id is not None:

@@ -10,10 +10,10 @@ heading to a page), with field weights set in search/searching.py.
 """
 from __future__ import annotations
 
-import json
 import math
 import re
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -21,9 +21,9 @@ import numpy as np
 
 from jiaokan.search.analysis import Analysis
 from jiaokan.search.folding import HAN
-from jiaokan.search.index import FOLDED_FILE, CorpusIndex
+from jiaokan.search.index import CorpusIndex
 from jiaokan.search.matching import chain_terms
-from jiaokan.search.postings import FIELDS, PostingArrays, read_lengths
+from jiaokan.search.postings import FIELDS, PostingArrays, block_bases, read_lengths
 
 K1 = 1.2
 B = 0.75
@@ -56,26 +56,23 @@ class Engine:
         self.size = index.meta["paragraphs"]
         self.lengths = {f: read_lengths(folder, f).astype(np.float32) for f in FIELDS}
         self.avg_length = {f: float(self.lengths[f].mean()) if self.size else 1.0 for f in FIELDS}
-        searcher = index.searcher()
         # Whoosh reads segment files with seek() then read() on shared file objects: one reader at a time.
         self._whoosh_lock = threading.Lock()
-        self.segments = []
-        for reader, base in searcher.reader().leaf_readers():
-            self.segments.append((reader, base, PostingArrays(folder, base)))
+        # One block per Whoosh segment, by first document number; Whoosh is opened only for a rare term.
+        self.blocks = [PostingArrays(folder, base) for base in block_bases(folder)]
+        self._whoosh_readers: dict[int, object] | None = None
+
+    def _whoosh_reader(self, base: int):
+        if self._whoosh_readers is None:
+            self._whoosh_readers = {b: r for r, b in self.index.searcher().reader().leaf_readers()}
+        return self._whoosh_readers[base]
 
     # --- facets and filters -----------------------------------------------------------------------------------
 
     @cached_property
     def codes(self) -> dict[str, tuple[list[str], np.ndarray]]:
         """For version, lang and section: the distinct values and each document's value code."""
-        out = {}
-        for name in ("version", "lang", "section"):
-            values: dict[str, int] = {}
-            codes = np.fromiter(
-                (values.setdefault(p[name], len(values)) for p in self.index.paragraphs), dtype=np.int32, count=self.size
-            )
-            out[name] = (list(values), codes)
-        return out
+        return {name: self.index.paragraphs.codes(name) for name in ("version", "lang", "section")}
 
     def value_mask(self, name: str, wanted: list[str]) -> np.ndarray:
         values, codes = self.codes[name]
@@ -88,8 +85,9 @@ class Engine:
         return {v: int(n) for v, n in zip(values, counted)}
 
     @cached_property
-    def folded(self) -> list[str]:
-        return json.loads((self.index.build_dir / FOLDED_FILE).read_text(encoding="utf-8"))
+    def folded(self) -> Sequence[str]:
+        """Each paragraph's folded text, decoded when asked for (search/store.py)."""
+        return self.index.paragraphs.strings("folded")
 
     # --- terms and strings ------------------------------------------------------------------------------------
 
@@ -104,26 +102,29 @@ class Engine:
         the Whoosh segment for the rest (terms with fewer than MIN_DF postings there)."""
         ids_parts, tf_parts = [], []
         btext = term.encode("utf-8")
-        for reader, base, arrays in self.segments:
+        for arrays in self.blocks:
             found = arrays.get(field, term)
             if found is not None:
                 ids_parts.append(found[0])
                 tf_parts.append(found[1])
-            else:
+            elif arrays.maybe_rare(field, term):
                 with self._whoosh_lock:
+                    reader = self._whoosh_reader(arrays.base)
                     if (field, btext) not in reader:
                         continue
                     m = reader.postings(field, btext)
                     ids, tfs = [], []
                     while m.is_active():
-                        ids.append(m.id() + base)
+                        ids.append(m.id() + arrays.base)
                         tfs.append(m.weight())
                         m.next()
                 ids_parts.append(np.array(ids, dtype=np.uint32))
                 tf_parts.append(np.array(tfs, dtype=np.float32))
         if not ids_parts:
             return np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=np.float32)
-        return np.concatenate(ids_parts), np.concatenate(tf_parts).astype(np.float32)
+        if len(ids_parts) == 1:
+            return ids_parts[0], tf_parts[0].astype(np.float32)
+        return np.concatenate(ids_parts), np.concatenate([t.astype(np.float32) for t in tf_parts])
 
     def term(self, field: str, term: str, weight: float = 1.0) -> Result:
         ids, tfs = self.postings(field, term)
@@ -172,13 +173,10 @@ class Engine:
         """Each document's result group: its passage, or a group of its own; None when no passage exists."""
         if not self.index.passages:
             return None
-        codes: dict[str, int] = {}
-        groups = np.empty(self.size, dtype=np.int64)
-        for i, p in enumerate(self.index.paragraphs):
-            passage = p.get("passage")
-            groups[i] = codes.setdefault(passage, len(codes)) if passage else -1
+        _, codes = self.index.paragraphs.codes("passage")
+        groups = codes.astype(np.int64)
         alone = groups < 0
-        groups[alone] = len(codes) + np.flatnonzero(alone)
+        groups[alone] = (int(codes.max()) + 1 if len(codes) else 0) + np.flatnonzero(alone)
         return groups
 
     def best_of_each_passage(self, key: np.ndarray, mask: np.ndarray) -> np.ndarray:

@@ -1,4 +1,5 @@
-"""Opening a built index: the Whoosh index, its corpus dictionary and its paragraph list, loaded once and shared."""
+"""Opening a built index: the paragraph store, its corpus dictionary and the Whoosh index, each loaded when first
+needed and then shared. A query whose terms the posting arrays answer never imports or opens Whoosh."""
 from __future__ import annotations
 
 import json
@@ -8,12 +9,11 @@ from pathlib import Path
 
 from jiaokan.search.errors import IndexNotBuilt
 from jiaokan.search.segmenter import Dictionary
+from jiaokan.search.store import STORE_FILE, ParagraphStore
 
 META_FILE = "jiaokan.json"
 DICTIONARY_FILE = "dictionary.json"
-PARAGRAPHS_FILE = "paragraphs.json"
 CATALOG_FILE = "catalog.json"
-FOLDED_FILE = "folded.json"
 PASSAGES_FILE = "passages.json"
 TRANSLATIONS_FILE = "translations.json"
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,23 +36,33 @@ class CorpusIndex:
     opened, so a rebuild (which moves the link) can be noticed with `is_current()`."""
 
     def __init__(self, path: Path):
-        from whoosh import index as whoosh_index
-
         self.path = Path(path)
         self.build_dir = self.path.resolve()
         self.meta = read_meta(self.build_dir)
         if self.meta is None:
             raise IndexNotBuilt(f"no index at {self.path}; build it with: jiaokan index")
-        self.ix = whoosh_index.open_dir(str(self.build_dir))
+        if not (self.build_dir / STORE_FILE).exists():
+            raise IndexNotBuilt(f"the index at {self.path} was built by an older jiaokan; rebuild it with: jiaokan index")
         self._searcher = None
+        self._ix = None
+
+    @property
+    def ix(self):
+        """The Whoosh index, opened on first use."""
+        if self._ix is None:
+            from whoosh import index as whoosh_index
+
+            self._ix = whoosh_index.open_dir(str(self.build_dir))
+        return self._ix
 
     @cached_property
     def dictionary(self) -> Dictionary:
         return Dictionary.load(self.build_dir / DICTIONARY_FILE)
 
     @cached_property
-    def paragraphs(self) -> list[dict]:
-        return json.loads((self.build_dir / PARAGRAPHS_FILE).read_text(encoding="utf-8"))
+    def paragraphs(self) -> ParagraphStore:
+        """The paragraph records in corpus order (a sequence of dicts, decoded one at a time)."""
+        return ParagraphStore(self.build_dir / STORE_FILE)
 
     @cached_property
     def catalog(self) -> dict:
@@ -81,7 +91,7 @@ class CorpusIndex:
 
     @cached_property
     def paragraph_index(self) -> dict[str, int]:
-        return {p["id"]: i for i, p in enumerate(self.paragraphs)}
+        return {pid: i for i, pid in enumerate(self.paragraphs.strings("id"))}
 
     @cached_property
     def engine(self):
@@ -115,7 +125,8 @@ class CorpusIndex:
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = None
-        self.ix.close()
+        if self._ix is not None:
+            self._ix.close()
 
 
 def open_index(path: Path | None = None) -> CorpusIndex:

@@ -1,11 +1,9 @@
-"""How an analysed query string matches: the Whoosh query that finds it, and where it occurs in a paragraph.
+"""How an analysed query string matches: the grams terms that spell it, and where it occurs in a paragraph.
 
 Both sides read the same units (search/analysis.py), so what the index finds and what the highlighter marks agree:
 an exact string is its units in order, touching wherever they touch in the query.
 """
 from __future__ import annotations
-
-from whoosh import query as Q
 
 from jiaokan.search.analysis import Analysis
 
@@ -18,26 +16,6 @@ def chain_terms(a: Analysis) -> list[str]:
     if n == 1 or not a.adjacent[n - 2]:
         terms.append(a.units[n - 1]) if n else None
     return terms
-
-
-def exact_query(a: Analysis) -> Q.Query | None:
-    """Paragraphs containing the string exactly (after folding)."""
-    terms = chain_terms(a)
-    if not terms:
-        return None
-    if len(terms) == 1:
-        return Q.Term("grams", terms[0])
-    return Q.Phrase("grams", terms)
-
-
-def words_query(a: Analysis) -> Q.Query | None:
-    """Paragraphs containing every word of the string, anywhere."""
-    words = list(dict.fromkeys(a.words))
-    if not words:
-        return None
-    if len(words) == 1:
-        return Q.Term("words", words[0])
-    return Q.And([Q.Term("words", w) for w in words])
 
 
 def find_exact(doc: Analysis, q: Analysis) -> list[tuple[int, int]]:

@@ -1,5 +1,8 @@
 """The index format: fields, and how an analysed paragraph becomes postings.
 
+The Whoosh segments hold the record fields and the long tail of rare `words` and `grams` terms with their positions;
+frequent terms are in the posting arrays (search/postings.py), the text in the paragraph store (search/store.py).
+
 Whoosh's TEXT field runs an analyzer per field and encodes each term's positions with pickle. Both fields here come
 from one `Analysis` of the paragraph (computed once, see search/analysis.py), and positions are packed as a plain
 array of 32-bit integers, which Whoosh's phrase matchers read through `decode_positions`.
@@ -54,6 +57,10 @@ class AnalyzedField(fields.FieldType):
             yield term.encode("utf-8"), len(positions), len(positions) * boost, encode(positions)
 
 
+# Record fields indexed (and stored) as single terms; the paragraph text itself is in the paragraph store.
+RECORD_FIELDS = ("id", "version", "statement", "section", "kind", "lang", "passage")
+
+
 def make_schema() -> fields.Schema:
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
@@ -65,7 +72,6 @@ def make_schema() -> fields.Schema:
         passage=fields.ID(stored=True),
         # Stored only: NUMERIC would index 8 trie terms per value, and document order is the docnum order.
         seq=fields.STORED(),
-        text=fields.STORED(),
         words=AnalyzedField("word_postings"),
         grams=AnalyzedField("gram_postings"),
     )

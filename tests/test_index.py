@@ -24,7 +24,6 @@ from jiaokan.search.analysis import analyze
 from jiaokan.search.errors import IndexNotBuilt
 from jiaokan.search.folding import HAN, fold
 from jiaokan.search.index import DICTIONARY_FILE, META_FILE, open_index
-from jiaokan.search.matching import exact_query
 from jiaokan.search.segmenter import Dictionary
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,20 +34,23 @@ _HAN_CHAR = re.compile(f"[{HAN}]")
 # --- Recall: every string of a paragraph finds that paragraph --------------------------------------------------------
 
 
+def exact_ids(index, query: str) -> set[str]:
+    """Ids of the paragraphs the engine finds holding `query` exactly."""
+    mask = index.engine.exact(analyze(query, index.dictionary)).mask
+    return {index.paragraphs[int(d)]["id"] for d in mask.nonzero()[0]}
+
+
 class Recall:
-    """Runs exact queries on the shared searcher and compares with a plain substring test on the folded texts."""
+    """Runs exact queries through the engine (posting arrays for frequent terms, the Whoosh segments for rare ones,
+    then the string check) and compares with a plain substring test on the folded texts."""
 
     def __init__(self, corpus_index):
         self.index = corpus_index
-        self.searcher = corpus_index.searcher()
         self.dictionary = corpus_index.dictionary
-        self.doc_ids = {docnum: fields["id"] for docnum, fields in self.searcher.reader().iter_docs()}
         self.folded = [(p["id"], fold(p["text"]).text) for p in corpus_index.paragraphs]
 
     def found(self, query: str) -> set[str]:
-        q = exact_query(analyze(query, self.dictionary))
-        assert q is not None, f"no query for {query!r}"
-        return {self.doc_ids[d] for d in self.searcher.search(q, limit=None).docs()}
+        return exact_ids(self.index, query)
 
     def containing(self, query: str, word_boundary: bool = False) -> set[str]:
         fq = fold(query).text
@@ -184,9 +186,7 @@ def corpus_copy(tmp_path, corpus_dir) -> Path:
 def _answers(link: Path, phrase: str = "和平利用外层空间") -> set[str]:
     index = open_index(link)
     try:
-        q = exact_query(analyze(phrase, index.dictionary))
-        with index.ix.searcher() as s:
-            return {s.stored_fields(d)["id"] for d in s.search(q, limit=None).docs()}
+        return exact_ids(index, phrase)
     finally:
         index.close()
 

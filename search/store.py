@@ -1,0 +1,216 @@
+"""Stored paragraphs: every record field, the text and the folded text in one binary file, memory-mapped.
+
+Why: as JSON, 100k paragraphs and their folded texts were 70 MB that had to be parsed whole (a second at 100k, and
+Python objects for every paragraph) before the first search could run. Here each string column is one UTF-8 blob
+with an offset array, and each field with few distinct values (version, lang, section, passage, ...) is a list of
+values with one int32 code per paragraph, which the engine uses as it is for filters, facets and passages. Opening
+costs a header read; a paragraph is decoded when it is asked for.
+
+File layout (paragraphs.bin): 8 bytes little-endian header length, the JSON header, then 8-byte aligned arrays.
+The header names each column: {"kind": "strings", "blob": [offset, bytes], "ends": [offset, count]} (ends: int64
+byte offset after each value, so value i is blob[ends[i-1]:ends[i]]), {"kind": "codes", "values": [...], "codes":
+[offset, count]} (code -1 is null), or {"kind": "ints", "array": [offset, count]} (int64).
+"""
+from __future__ import annotations
+
+import json
+import mmap
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+STORE_FILE = "paragraphs.bin"
+_ALIGN = 8
+
+
+class StoreWriter:
+    """Collects columns, then writes the file in one go."""
+
+    def __init__(self, count: int):
+        self.count = count
+        self.fields: list[str] = []  # record fields, in record order
+        self._columns: dict[str, tuple[dict, list[bytes]]] = {}
+
+    def add_values(self, name: str, values: Sequence, record: bool = True) -> None:
+        """A column of str / int / None values, stored as the kind that fits them."""
+        import numpy as np
+
+        if record:
+            self.fields.append(name)
+        if all(type(v) is int for v in values):
+            self._put(name, {"kind": "ints"}, [np.asarray(values, dtype=np.int64).tobytes()])
+            return
+        distinct: dict = {}
+        codes = [distinct.setdefault(v, len(distinct)) if v is not None else -1 for v in values]
+        if any(v is None for v in values) or len(distinct) <= max(16, len(values) // 2):
+            # Values in order of first appearance: facet and passage order follow the corpus.
+            self._put(name, {"kind": "codes", "values": list(distinct)}, [np.asarray(codes, dtype=np.int32).tobytes()])
+            return
+        encoded = [v.encode("utf-8") for v in values]
+        self.add_blob(name, b"".join(encoded), np.cumsum([len(e) for e in encoded], dtype=np.int64), record=False)
+
+    def add_blob(self, name: str, blob: bytes, ends, record: bool = False) -> None:
+        """A string column given as one UTF-8 blob and the end offset of each value."""
+        import numpy as np
+
+        if record:
+            self.fields.append(name)
+        self._put(name, {"kind": "strings"}, [blob, np.asarray(ends, dtype=np.int64).tobytes()])
+
+    def _put(self, name: str, column: dict, parts: list[bytes]) -> None:
+        self._columns[name] = (column, parts)
+
+    def write(self, path: Path) -> None:
+        header = {"count": self.count, "fields": self.fields, "columns": {}}
+        chunks: list[bytes] = []
+        offset = 0
+        for name, (column, parts) in self._columns.items():
+            entry = dict(column)
+            placed = []
+            for part in parts:
+                placed.append([offset, len(part)])
+                chunks.append(part)
+                pad = -len(part) % _ALIGN
+                chunks.append(b"\0" * pad)
+                offset += len(part) + pad
+            kind = column["kind"]
+            if kind == "strings":
+                entry["blob"], entry["ends"] = placed[0], [placed[1][0], self.count]
+            elif kind == "codes":
+                entry["codes"] = [placed[0][0], self.count]
+            else:
+                entry["array"] = [placed[0][0], self.count]
+            header["columns"][name] = entry
+        # Offsets above are relative to the data start; the reader adds it.
+        head = json.dumps(header, ensure_ascii=False).encode("utf-8")
+        head += b" " * (-(8 + len(head)) % _ALIGN)
+        with open(path, "wb") as f:
+            f.write(len(head).to_bytes(8, "little"))
+            f.write(head)
+            for chunk in chunks:
+                f.write(chunk)
+
+
+class StringColumn(Sequence):
+    """One string column, decoded value by value."""
+
+    def __init__(self, mm, ends, blob_start: int):
+        self._mm = mm
+        self._ends = ends
+        self._start = blob_start
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    def raw(self, i: int) -> bytes:
+        end = int(self._ends[i])
+        begin = int(self._ends[i - 1]) if i else 0
+        return self._mm[self._start + begin : self._start + end]
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        return self.raw(i).decode("utf-8")
+
+
+class CodeColumn(Sequence):
+    def __init__(self, values: list, codes):
+        self.values = values
+        self.codes = codes
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        code = int(self.codes[i])
+        return self.values[code] if code >= 0 else None
+
+
+class ParagraphStore(Sequence):
+    """The paragraph records in corpus order: store[i] is a fresh dict with every field, as paragraphs.json had it."""
+
+    def __init__(self, path: Path):
+        import numpy as np
+
+        with open(path, "rb") as f:
+            self._mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        size = int.from_bytes(self._mm[:8], "little")
+        header = json.loads(self._mm[8 : 8 + size].decode("utf-8"))
+        data = 8 + size
+        self.count: int = header["count"]
+        self.fields: list[str] = header["fields"]
+        self.columns: dict[str, Sequence] = {}
+        for name, c in header["columns"].items():
+            if c["kind"] == "strings":
+                ends = np.frombuffer(self._mm, dtype=np.int64, count=c["ends"][1], offset=data + c["ends"][0])
+                self.columns[name] = StringColumn(self._mm, ends, data + c["blob"][0])
+            elif c["kind"] == "codes":
+                codes = np.frombuffer(self._mm, dtype=np.int32, count=c["codes"][1], offset=data + c["codes"][0])
+                self.columns[name] = CodeColumn(c["values"], codes)
+            else:
+                array = np.frombuffer(self._mm, dtype=np.int64, count=c["array"][1], offset=data + c["array"][0])
+                self.columns[name] = _IntColumn(array)
+
+    def __len__(self) -> int:
+        return self.count
+
+    def record(self, i: int) -> dict:
+        return {name: self.columns[name][i] for name in self.fields}
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self.record(j) for j in range(*i.indices(self.count))]
+        if i < 0:
+            i += self.count
+        if not 0 <= i < self.count:
+            raise IndexError(i)
+        return self.record(i)
+
+    def __iter__(self):
+        for i in range(self.count):
+            yield self.record(i)
+
+    def codes(self, name: str) -> tuple[list, "object"]:
+        """(distinct values, int32 code per paragraph, -1 for null) of a field with few distinct values; a field
+        stored another way is coded here."""
+        import numpy as np
+
+        column = self.columns[name]
+        if isinstance(column, CodeColumn):
+            return column.values, column.codes
+        distinct: dict = {}
+        codes = np.fromiter(
+            (distinct.setdefault(v, len(distinct)) if v is not None else -1 for v in column),
+            dtype=np.int32,
+            count=self.count,
+        )
+        return list(distinct), codes
+
+    def strings(self, name: str) -> Sequence:
+        return self.columns[name]
+
+
+class _IntColumn(Sequence):
+    def __init__(self, array):
+        self._array = array
+
+    def __len__(self) -> int:
+        return len(self._array)
+
+    def __getitem__(self, i):
+        return int(self._array[i])
+
+
+def write_store(path: Path, paragraphs: Sequence, folded_blob: bytes, folded_ends: Iterable[int]) -> None:
+    """The store of `paragraphs` (records with to_dict()) and their folded texts (one blob, end offsets)."""
+    writer = StoreWriter(len(paragraphs))
+    names = list(paragraphs[0].to_dict()) if len(paragraphs) else []
+    for name in names:
+        writer.add_values(name, [getattr(p, name) for p in paragraphs])
+    writer.add_blob("folded", folded_blob, folded_ends)
+    writer.write(path)
