@@ -57,8 +57,8 @@ def write_index(
     n = len(paragraphs)
     if n < PARALLEL_THRESHOLD:
         workers = 1
-    # At least one block per worker, and blocks of at most BLOCK paragraphs.
-    count = max(workers, -(-n // BLOCK)) if n else 1
+    # Blocks of at most BLOCK paragraphs, as many for each worker, so that no worker is left alone at the end.
+    count = workers * -(-n // (BLOCK * workers)) if n else 1
     bounds = [n * i // count for i in range(count + 1)]
     blocks = [(bounds[i], bounds[i + 1]) for i in range(count)]
 
