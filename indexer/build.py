@@ -41,6 +41,10 @@ USER_DICT = "userdict.txt"
 _ANALYSIS_SOURCES = [
     ROOT / "search" / name for name in ("folding.py", "analysis.py", "segmenter.py", "schema.py", "postings.py", "store.py")
 ] + [ROOT / "indexer" / name for name in (
+        "catalog.py",
+        "readers.py",
+        "structure.py",
+        "languages.py",
         "paragraphs.py",
         "cleaning.py",
         "writer.py",

@@ -1,6 +1,6 @@
-"""Shared rules for cutting published texts into paragraphs: what is furniture, how broken lines join back,
-what counts as a complete paragraph, which lines are section numerals or closing dates, and which language a
-paragraph is in. The per-format readers in indexer/paragraphs.py combine these rules.
+"""Shared rules for cutting published texts into paragraphs, true of any publisher: how broken lines join back,
+what counts as a complete paragraph, which lines are section numerals or closing dates. What is furniture in one
+version is data in the catalog (indexer.catalog.Rules), never here.
 
 None of these functions change the source's wording or punctuation: they only decide where a paragraph starts
 and ends, and what whitespace goes where two pieces of one paragraph meet.
@@ -13,27 +13,26 @@ import re
 # The colon counts: "声明如下：" introduces what follows but is a paragraph of its own.
 _SENTENCE_FINAL = re.compile(r"[。！？!?.…：:；;][”’\"'」』）)》〉]*$")
 
-# CJK ideographs (for telling the language), and everything written CJK-style: ideographs plus CJK and
-# full-width punctuation (for joining: no space may appear next to those).
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# Everything written CJK-style: ideographs plus CJK and full-width punctuation (for joining: no space may appear
+# next to those).
 _CJK_SIDE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")
-_LATIN_LETTER = re.compile(r"[A-Za-z]")
 
-# Section numerals in the order the statements number their parts.
-NUMERALS: tuple[str, ...] = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十")
-
-# How a section heading line may be spelled in a source, mapped to the Chinese numeral jiaokan records:
-# the UN PDF text prints 一 as an em dash, and the Xinhua wire writes some numerals as English words.
-_HEADING_SPELLINGS: dict[str, str] = {n: n for n in NUMERALS} | {
-    "—": "一",
-    "one": "一", "two": "二", "three": "三", "four": "四", "five": "五",
-    "six": "六", "seven": "七", "eight": "八", "nine": "九", "ten": "十",
-}
-
-# A numbered point inside a paragraph ("一、双方相信…"), as the 2017 statement numbers its points.
-_POINT_NUMERAL = re.compile(r"^([一二三四五六七八九十]{1,3})、")
-# A list-numbering artefact ("1. 双方欢迎…") standing for the point after the last Chinese numeral.
+_CN_DIGITS = "一二三四五六七八九"
+# A Chinese numeral from 一 to 九十九, as section numbers are written.
+_CN_NUMBER = re.compile(rf"^(?:[{_CN_DIGITS}]|十[{_CN_DIGITS}]?|[{_CN_DIGITS}]十[{_CN_DIGITS}]?)$")
+_ENGLISH_NUMBERS = (
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
+)
+# A numbered point opening a paragraph: "一、双方相信…".
+_POINT_NUMERAL = re.compile(rf"^([{_CN_DIGITS}十]{{1,3}})、")
+# A list number opening a paragraph: "1. 双方欢迎…".
 _LIST_NUMBER = re.compile(r"^\d{1,2}\.\s")
+# 第X编 / 第X部分 / 第X章 / 第X节 at the start of a heading, with its level (编 and 部分 above 章 above 节).
+_CHAPTER = re.compile(rf"^(第[{_CN_DIGITS}十百零〇两\d]{{1,6}}(编|部分|章|节))(?:[\s:：、.]|$)")
+CHAPTER_LEVELS = {"编": 1, "部分": 1, "章": 2, "节": 3}
+# Numbering at the start of a heading: "一、总则", "1. Scope", "1.2 Terms", "IV. …" is not counted (ambiguous).
+_HEADING_NUMBER = re.compile(rf"^(?:([{_CN_DIGITS}十]{{1,3}})[、.．]|(\d{{1,3}}(?:\.\d{{1,3}})*)[.．、)]?(?=\s|$))")
 
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _CN_DIGIT = "〇零一二三四五六七八九十"
@@ -43,40 +42,6 @@ _DATE_LINE = re.compile(
     rf"|\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日)于\S+$"
     rf"|^(?:{_MONTHS}) \d{{1,2}}, \d{{4}},? in [A-Z][A-Za-z ]+$"
 )
-
-# --- furniture: text a publisher put around the statement, never part of it ---------------------------------
-
-# UN document furniture that can stand anywhere in the PDF text (the cover page itself is cut off as a whole).
-UN_FURNITURE: tuple[re.Pattern[str], ...] = (
-    re.compile(r"^\* "),  # distribution footnote: "* 仅以中文、俄文和英文分发。"
-    re.compile(r"^\d{2}-\d{5} \([A-Z]\)"),  # job-number line: "22-03670 (C) 160322 210322"
-    re.compile(r"^请回收$"),  # recycling mark
-    re.compile(r"^\[原件：[^\]]+\]$"),  # language of the original: "[原件：中文和俄文]"
-)
-
-# Wire dateline: "新华社北京2月4日电".
-WIRE_DATELINE = re.compile(r"^新华社\S{1,12}?\d{1,2}月\d{1,2}日电$")
-
-# News-site lines named in the catalog: the end mark, the site name, and a promotional teaser line.
-NEWS_SITE_FURNITURE: frozenset[str] = frozenset({"（完）", "中新网", "这是时隔两年多的老友重聚"})
-
-# Markdown preview furniture: the page headline (level-1 heading; the document title is level 2), the
-# publication timestamp, and the notice after which only the site's link follows.
-PREVIEW_HEADLINE = re.compile(r"^#\s")
-PREVIEW_TITLE = re.compile(r"^##\s+")
-PREVIEW_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}(?::\d{2})?$")
-PREVIEW_END = re.compile(r"^\*\*预览已结束")
-_BOLD = re.compile(r"\*\*(.+?)\*\*")
-
-
-def matches_any(text: str, patterns: tuple[re.Pattern[str], ...]) -> bool:
-    return any(p.search(text) for p in patterns)
-
-
-def strip_markdown(line: str) -> str:
-    """Drop Markdown markup (a level-2 heading mark, bold) and keep the words."""
-    return _BOLD.sub(r"\1", PREVIEW_TITLE.sub("", line))
-
 
 # --- joining ---------------------------------------------------------------------------------------------------
 
@@ -119,42 +84,86 @@ def ends_sentence(text: str) -> bool:
     return bool(_SENTENCE_FINAL.search(text.rstrip()))
 
 
-# --- classifying -----------------------------------------------------------------------------------------------
+# --- numbering -------------------------------------------------------------------------------------------------
 
 
-def heading_numeral(text: str) -> str | None:
-    """The Chinese numeral of a section-heading line ("二", "—" for 一, "two"), or None for any other text."""
-    return _HEADING_SPELLINGS.get(text.strip().lower())
+def cn_to_int(numeral: str) -> int | None:
+    """一 -> 1, 十 -> 10, 十二 -> 12, 二十 -> 20, 九十九 -> 99; None for anything else."""
+    if not _CN_NUMBER.match(numeral):
+        return None
+    if "十" not in numeral:
+        return _CN_DIGITS.index(numeral) + 1
+    tens, _, ones = numeral.partition("十")
+    return (_CN_DIGITS.index(tens) + 1 if tens else 1) * 10 + (_CN_DIGITS.index(ones) + 1 if ones else 0)
 
 
-def point_numeral(text: str, current: str) -> str | None:
-    """The numeral of a point that starts inside this paragraph ("一、…"; "1. …" after 九 is 十), else None."""
-    if m := _POINT_NUMERAL.match(text):
-        return m.group(1)
-    if _LIST_NUMBER.match(text) and current in NUMERALS:
-        return next_numeral(current)
-    return None
+def int_to_cn(n: int) -> str:
+    if not 1 <= n <= 99:
+        raise ValueError(f"no Chinese section numeral for {n}")
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 0 else ("十" if tens == 1 else _CN_DIGITS[tens - 1] + "十")
+    return head + (_CN_DIGITS[ones - 1] if ones else "")
+
+
+def numeral_line(text: str) -> str | None:
+    """The numeral of a line that is a Chinese numeral on its own ("三"), else None."""
+    text = text.strip()
+    return text if cn_to_int(text) else None
+
+
+def english_numeral_line(text: str) -> str | None:
+    """The Chinese numeral of a line that is an English number word on its own ("two" -> 二), else None."""
+    word = text.strip().lower()
+    return int_to_cn(_ENGLISH_NUMBERS.index(word) + 1) if word in _ENGLISH_NUMBERS else None
+
+
+def point_numeral(text: str) -> str | None:
+    """The numeral of a point that opens this paragraph ("一、…"), else None."""
+    m = _POINT_NUMERAL.match(text)
+    return m.group(1) if m and cn_to_int(m.group(1)) else None
+
+
+def is_list_number(text: str) -> bool:
+    return bool(_LIST_NUMBER.match(text))
+
+
+def chapter(text: str) -> tuple[str, int] | None:
+    """("第二章", 2) for a heading "第二章 法律"; None when the text does not start with such a number. Only short
+    lines without sentence-final punctuation are headings ("第一节课…。" is not)."""
+    m = _CHAPTER.match(text.strip())
+    if not m or len(text) > 60 or ends_sentence(text):
+        return None
+    return m.group(1), CHAPTER_LEVELS[m.group(2)]
+
+
+def heading_number(text: str) -> str | None:
+    """The number a heading opens with: "一、总则" -> 一, "1. Scope" -> 1, "1.2 Terms" -> 1.2; else None."""
+    m = _HEADING_NUMBER.match(text.strip())
+    if not m:
+        return None
+    return m.group(1) or m.group(2)
+
+
+NUMBERED_HEADING_MAX = 30
+
+
+def numbered_heading(text: str) -> str | None:
+    """The number of a plain-text heading line: short, opening with a number, no sentence-final punctuation
+    ("一、基本情况" -> 一, "2.1 Scope" -> 2.1); None for a numbered sentence ("一、双方相信……。")."""
+    if len(text) > NUMBERED_HEADING_MAX or ends_sentence(text) or not re.search(r"[^\W\d_]", text):
+        return None  # a line of digits alone is a page number or a figure, not a heading
+    return heading_number(text)
 
 
 def next_numeral(numeral: str) -> str:
-    index = NUMERALS.index(numeral)
-    if index + 1 >= len(NUMERALS):
-        raise ValueError(f"no section numeral after {numeral!r}")
-    return NUMERALS[index + 1]
+    return int_to_cn(cn_to_int(numeral) + 1)
 
 
 def previous_numeral(numeral: str) -> str | None:
-    index = NUMERALS.index(numeral)
-    return NUMERALS[index - 1] if index > 0 else None
+    n = cn_to_int(numeral)
+    return int_to_cn(n - 1) if n and n > 1 else None
 
 
 def is_date_line(text: str) -> bool:
     """The closing date-and-place line of a statement."""
     return bool(_DATE_LINE.match(text.strip()))
-
-
-def detect_lang(text: str) -> str:
-    """"en" when Latin letters outnumber CJK characters, else "zh" (Chinese text may carry "COVID-19", "AUKUS")."""
-    latin = len(_LATIN_LETTER.findall(text))
-    cjk = len(_CJK.findall(text))
-    return "en" if latin > cjk else "zh"

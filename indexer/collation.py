@@ -11,8 +11,9 @@ is aligned to it in order (a monotone alignment, Needleman–Wunsch style) with 
     its aligned neighbours;
   - leaving a paragraph unaligned costs GAP, so a weak match in the right place beats two gaps.
 Paragraphs of a version that align with nothing get passages of their own. A version with no paragraph in a
-passage *lacks* it, and the catalog says why (a part version, a truncated text). The UN cover letter is not part
-of the statement and gets no passage; nor does a statement published in one version only.
+passage *lacks* it, and the catalog says why (a part version, a truncated text). A version's front part (the UN
+cover letter, see `front` in the catalog) is not part of the statement and gets no passage; nor does a statement
+published in one version only.
 """
 from __future__ import annotations
 
@@ -26,7 +27,6 @@ from jiaokan.search.folding import HAN, fold
 GAP = -0.15
 MIN_ZH_SIMILARITY = 0.25  # below this two Chinese paragraphs are different paragraphs
 EN_PLACE = 0.2
-COVER_LETTER = "cover letter"
 _TEXT_UNIT = re.compile(rf"[{HAN}]|[0-9a-z]+")
 _ANCHOR = re.compile(r"[0-9]+|[a-z]*[0-9][a-z0-9]*|\b[A-Z][A-Z0-9]{1,}\b")
 
@@ -61,7 +61,7 @@ def collate(catalog: Catalog, paragraphs: list[Paragraph]) -> list[Passage]:
         if len(versions) < 2:
             continue
         by_version = {
-            v.id: [p for p in paragraphs if p.version == v.id and p.section != COVER_LETTER] for v in versions
+            v.id: [p for p in paragraphs if p.version == v.id and not _in_front(p, v)] for v in versions
         }
         reference = max(versions, key=lambda v: (v.coverage == "whole", len(by_version[v.id])))
         ref = by_version[reference.id]
@@ -157,6 +157,11 @@ def _previous_aligned(columns, version: str, paragraphs: list[Paragraph], j: int
             if column.get(version) is paragraphs[k]:
                 return i
     return -1
+
+
+def _in_front(paragraph: Paragraph, version) -> bool:
+    front = version.rules.front
+    return front is not None and paragraph.section == front.section
 
 
 def _with_extras(columns, extras):

@@ -1,7 +1,7 @@
 """The paragraph record: one paragraph as a reader sees it in one version."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass
@@ -10,11 +10,12 @@ class Paragraph:
     version: str
     statement: str
     seq: int  # 1-based order within the version
-    section: str  # "cover letter", "preamble", "一", "二", ... (the 2017 numbered points likewise)
+    section: str  # "preamble", "一", "第二章 / 第一节": the labels of the open sections; a front part's name
     kind: str  # title | heading | body | closing
-    lang: str  # zh | en
+    lang: str  # zh | en | ru | ja | ko | el, or und-<Script> (indexer/languages.py)
     text: str  # the source's own wording and punctuation, joined across page and line breaks
     passage: str | None = None  # filled by collation; null for a statement with one version
+    headings: list[str] = field(default_factory=list)  # the heading path it sits under, outermost first
 
     def to_dict(self) -> dict:
         # A plain dict by hand: dataclasses.asdict deep-copies every field, 4 s over 100k paragraphs.
@@ -28,4 +29,5 @@ class Paragraph:
             "lang": self.lang,
             "text": self.text,
             "passage": self.passage,
+            "headings": self.headings,
         }

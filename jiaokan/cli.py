@@ -28,7 +28,7 @@ def _index_option(f):
         "index_path",
         type=click.Path(path_type=Path),
         default=None,
-        help="Index folder (default: $JIAOKAN_INDEX or instance/index).",
+        help="Index folder (default: $JIAOKAN_INDEX, else the corpus's own instance/index; see README).",
     )(f)
 
 
@@ -52,10 +52,26 @@ def _corpus_dir(corpus_dir: Path | None) -> Path:
     return DEFAULT_CORPUS
 
 
-def _index_path(index_path: Path | None) -> Path:
+def _index_path(index_path: Path | None, corpus_dir: Path | None = None) -> Path:
+    """--index, else $JIAOKAN_INDEX, else a corpus of one's own keeps its index in its own instance/index, else
+    the bundled corpus's default (search.index.default_index_path)."""
     from jiaokan.search.index import default_index_path
 
-    return index_path or default_index_path()
+    if index_path or os.environ.get("JIAOKAN_INDEX"):
+        return index_path or default_index_path()
+    corpus = corpus_dir or (Path(os.environ["JIAOKAN_CORPUS"]) if os.environ.get("JIAOKAN_CORPUS") else None)
+    if corpus is not None and not _is_bundled(corpus):
+        return corpus / "instance" / "index"
+    return default_index_path()
+
+
+def _is_bundled(corpus: Path) -> bool:
+    from jiaokan.indexer.build import DEFAULT_CORPUS
+
+    try:
+        return corpus.resolve() == DEFAULT_CORPUS.resolve()
+    except OSError:
+        return False
 
 
 def _echo_json(data) -> None:
@@ -77,7 +93,7 @@ def index(index_path, corpus_dir, force):
     from jiaokan.indexer.build import build_index
     from jiaokan.indexer.errors import CorpusError
 
-    path = _index_path(index_path)
+    path = _index_path(index_path, corpus_dir)
     try:
         report = build_index(path, _corpus_dir(corpus_dir), force=force)
     except CorpusError as e:
@@ -115,15 +131,16 @@ def versions(corpus_dir, as_json):
 
 @main.command()
 @_index_option
+@_corpus_option
 @click.option("--version", "version_id", default=None, help="Only this version's paragraphs.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON array.")
-def paragraphs(index_path, version_id, as_json):
+def paragraphs(index_path, corpus_dir, version_id, as_json):
     """The indexed paragraphs, in corpus order, with all their fields."""
     from jiaokan.search.errors import SearchError
     from jiaokan.search.index import open_index
 
     try:
-        records = list(open_index(_index_path(index_path)).paragraphs)
+        records = list(open_index(_index_path(index_path, corpus_dir)).paragraphs)
     except SearchError as e:
         raise UserError(str(e)) from None
     if version_id is not None:
@@ -140,16 +157,17 @@ def paragraphs(index_path, version_id, as_json):
 
 @main.command()
 @_index_option
+@_corpus_option
 @click.argument("query")
 @click.option("--version", "versions", multiple=True, help="Only this version (repeatable).")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default=None, help="Only paragraphs in this language.")
+@click.option("--lang", default=None, help="Only paragraphs in this language (zh, en, ru, ...).")
 @click.option("--section", default=None, help="Only this section (一, 二, preamble, cover letter, ...).")
 @click.option("--limit", default=10, show_default=True, type=int, help="Hits per page (at most 100).")
 @click.option("--page", default=1, show_default=True, type=int, help="Page of hits.")
 @click.option("--no-collapse", is_flag=True, help="One result per paragraph, not per passage.")
 @click.option("--no-translate", is_flag=True, help="Do not also search the terms' equivalents in the other language.")
 @click.option("--json", "as_json", is_flag=True, help="Print {query, total, hits, facets, took_ms} as JSON.")
-def search(index_path, query, versions, lang, section, limit, page, no_collapse, no_translate, as_json):
+def search(index_path, corpus_dir, query, versions, lang, section, limit, page, no_collapse, no_translate, as_json):
     """Search the index. Exit status: 0 with hits, 1 with none, 2 for a bad query or a missing index."""
     from jiaokan.search.errors import SearchError
     from jiaokan.search.index import open_index
@@ -157,7 +175,7 @@ def search(index_path, query, versions, lang, section, limit, page, no_collapse,
 
     try:
         result = run_search(
-            open_index(_index_path(index_path)),
+            open_index(_index_path(index_path, corpus_dir)),
             query,
             versions=list(versions),
             lang=lang,
@@ -192,7 +210,7 @@ def serve(index_path, corpus_dir, host, port, threads):
     from jiaokan.indexer.errors import CorpusError
     from jiaokan.search.errors import SearchError
 
-    path = _index_path(index_path)
+    path = _index_path(index_path, corpus_dir)
     try:
         report = build_index(path, _corpus_dir(corpus_dir))
     except CorpusError as e:
@@ -231,18 +249,19 @@ def serve(index_path, corpus_dir, host, port, threads):
 
 @main.command()
 @_index_option
+@_corpus_option
 @click.argument("a")
 @click.argument("b")
 @click.option("--statement", default=None, help="Statement id (needed only if the versions carry several).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def compare(index_path, a, b, statement, as_json):
+def compare(index_path, corpus_dir, a, b, statement, as_json):
     """Every passage whose wording differs between versions A and B, and the passages one of them lacks."""
     from jiaokan.search.collation import compare as run_compare
     from jiaokan.search.errors import SearchError
     from jiaokan.search.index import open_index
 
     try:
-        result = run_compare(open_index(_index_path(index_path)), a, b, statement)
+        result = run_compare(open_index(_index_path(index_path, corpus_dir)), a, b, statement)
     except SearchError as e:
         raise UserError(str(e)) from None
     if as_json:
@@ -258,6 +277,100 @@ def compare(index_path, a, b, statement, as_json):
         for d in item["differences"]:
             click.echo(f"  {a}: {d['a'] or '∅'}")
             click.echo(f"  {b}: {d['b'] or '∅'}")
+
+
+# --- growing a corpus: init, add, check (none of them touches an index) ---------------------------------------
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+def init(folder):
+    """Make a new corpus folder: a catalog with its documented header and no entries, and texts/."""
+    from jiaokan.indexer.corpus_files import init_corpus
+    from jiaokan.indexer.errors import CorpusError
+
+    try:
+        init_corpus(folder)
+    except CorpusError as e:
+        raise UserError(str(e)) from None
+    click.echo(f"made corpus {folder}: add a version with: jiaokan add FILE --corpus {folder} --statement ID --version ID --format FMT")
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--statement", required=True, help="Statement id (a new one needs --title).")
+@click.option("--title", default=None, help="The statement's title, when the statement is new.")
+@click.option("--version", "version_id", required=True, help="Id of the new version (letters, digits, - _ .).")
+@click.option("--format", "fmt", required=True, help="text | markdown | html | pdf-text")
+@click.option("--publisher", default=None, help="Who published this text.")
+@click.option("--source", default=None, help="Where it came from.")
+@click.option("--languages", default=None, help="Languages of its paragraphs, e.g. zh,en (default: what is found).")
+@_corpus_option
+def add(file, statement, title, version_id, fmt, publisher, source, languages, corpus_dir):
+    """Copy FILE into the corpus byte for byte and write its catalog entry; show its first paragraphs as they will
+    be indexed and what looks like furniture. Builds no index (run `jiaokan index` next)."""
+    from jiaokan.indexer.checking import furniture_candidates
+    from jiaokan.indexer.catalog import read_version_text
+    from jiaokan.indexer.corpus_files import add_version
+    from jiaokan.indexer.errors import CorpusError
+
+    corpus = _corpus_dir(corpus_dir)
+    langs = [lang.strip() for lang in languages.split(",") if lang.strip()] if languages is not None else None
+    try:
+        added = add_version(
+            corpus, file, statement=statement, version=version_id, fmt=fmt, title=title,
+            publisher=publisher, source=source, languages=langs,
+        )
+    except CorpusError as e:
+        raise UserError(str(e)) from None
+    paragraphs = added.paragraphs
+    headings = sum(1 for p in paragraphs if p.kind == "heading")
+    click.echo(
+        f"added version {added.version} of {'new ' if added.new_statement else ''}statement {added.statement}: "
+        f"{added.path} ({len(paragraphs)} paragraphs, {headings} headings, languages {', '.join(added.languages)})"
+    )
+    click.echo("first paragraphs as they will be indexed:")
+    for p in paragraphs[:8]:
+        text = p.text if len(p.text) <= 70 else p.text[:69] + "…"
+        click.echo(f"  {p.id}\t{p.kind}\t{p.section}\t{p.lang}\t{text}")
+    from jiaokan.indexer.catalog import load_catalog
+
+    version = load_catalog(corpus).version(added.version)
+    candidates = furniture_candidates(read_version_text(version), paragraphs)
+    if candidates:
+        click.echo("looks like furniture (if so, add a drop or drop_matching rule to its entry in catalog.toml):")
+        for line in candidates[:15]:
+            click.echo(f"  {line}")
+    click.echo(f"no index changed; build with: jiaokan index --corpus {corpus}")
+
+
+@main.command()
+@_corpus_option
+def check(corpus_dir):
+    """Read every version without building: paragraph, heading and section counts, and warnings. Exit 2 on an
+    error in the catalog or in any version."""
+    from jiaokan.indexer.checking import check_corpus
+    from jiaokan.indexer.errors import CorpusError
+
+    try:
+        reports, warnings = check_corpus(_corpus_dir(corpus_dir))
+    except CorpusError as e:
+        raise UserError(str(e)) from None
+    errors = []
+    for r in reports:
+        if r.error:
+            errors.append(r.error)
+            click.echo(f"{r.id}\terror: {r.error}")
+            continue
+        langs = ", ".join(f"{lang} {n}" for lang, n in r.languages.items())
+        click.echo(f"{r.id}\t{r.format}\t{r.paragraphs} paragraphs\t{r.headings} headings\t{r.sections} sections\t{langs}")
+        for w in r.warnings:
+            click.echo(f"  warning: {w}")
+    for w in warnings:
+        click.echo(f"warning: {w}")
+    if errors:
+        more = f" (and {len(errors) - 1} more, listed above)" if len(errors) > 1 else ""
+        raise UserError(errors[0] + more)
 
 
 def _print_hits(result: dict) -> None:

@@ -2,7 +2,8 @@
 
     text --fold--> folded text --units--> Han characters and Latin/digit words
                                   |--> grams: every unit (position p) and every pair of adjacent units (position p)
-                                  '--> words: jieba-algorithm words of each Han run, stemmed English words
+                                  '--> words: jieba-algorithm words of each Han run, stemmed English and Russian
+                                           words (any other letters: the lower-case word itself)
 
 `grams` makes every string findable: a Han string of n characters is the phrase of its n-1 character pairs, at
 consecutive positions, whatever jieba does with the paragraph's context; one character is its unigram. English word
@@ -13,6 +14,7 @@ queries work in both fields.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -102,11 +104,26 @@ def analyze(text: str, dictionary: Dictionary | None) -> Analysis:
     return Analysis(folded, units, starts, ends, han, adjacent, words, word_units)
 
 
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_russian_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _russian_stemmer():
+    import snowballstemmer  # the Snowball project's own stemmers
+
+    return snowballstemmer.stemmer("russian")
+
+
 @lru_cache(maxsize=100_000)
 def english_term(word: str) -> str:
-    """Words-field form of a Latin or digit word: possessive dropped, Porter-stemmed."""
+    """Words-field form of a Latin, Cyrillic or digit word: an English word loses its possessive and is
+    Porter-stemmed, a Russian word is Snowball-stemmed (войны, войне -> войн)."""
     from whoosh.lang.porter import stem
 
+    if _CYRILLIC.search(word):
+        with _russian_lock:  # a Snowball stemmer object keeps its state while it works
+            return _russian_stemmer().stemWord(word)
     if word.endswith(("'s", "’s")):
         word = word[:-2]
     return stem(word) if not word.isdigit() else word

@@ -1,7 +1,8 @@
 """Folding: make text equal where a reader sees no difference, and remember where each folded character came from.
 
 Folding is applied to paragraphs when indexing and to queries when searching, so both meet in the same form:
-  - NFKC width and compatibility forms (ＡＵＫＵＳ -> AUKUS, full-width punctuation -> ASCII), and lower case;
+  - NFKC width and compatibility forms (ＡＵＫＵＳ -> AUKUS, full-width punctuation -> ASCII), and lower case
+    (Cyrillic too, with ё read as е, as Russian is mostly printed);
   - white space between a Han character and a digit or another Han character is dropped ("2030 年" -> "2030年",
     a letter-spaced heading "第三章  奖  励" -> "第三章奖励"), as PDF text and typeset headings insert it: Chinese
     puts no spaces between words, so such a space never separates two things a reader would keep apart;
@@ -23,6 +24,7 @@ from functools import lru_cache
 # Han ideographs: the unified blocks and extensions, and compatibility ideographs.
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _HAN_CHAR = re.compile(f"[{HAN}]")
+_YO = str.maketrans("ё", "е")
 _CJK_SPACE = re.compile(rf"(?<=[{HAN}])\s+(?=[\d{HAN}])|(?<=\d)\s+(?=[{HAN}])")
 
 
@@ -54,6 +56,7 @@ def fold(text: str) -> Folded:
     folded = unicodedata.normalize("NFKC", text).lower()
     if len(folded) != n:
         folded, starts, ends = _fold_per_char(text)
+    folded = folded.translate(_YO)
 
     # Drop spaces between Han characters, and between Han characters and digits.
     if _CJK_SPACE.search(folded):

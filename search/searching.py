@@ -107,7 +107,9 @@ def search(
         if v not in known_versions:
             raise BadQuery(f"unknown version {v!r}: versions are {', '.join(known_versions)}")
     if lang is not None and lang not in LANGS:
-        raise BadQuery(f"unknown language {lang!r}: languages are zh, en")
+        known = list(dict.fromkeys([*LANGS, *index.engine.codes["lang"][0]]))  # and any the corpus has (ru, …)
+        if lang not in known:
+            raise BadQuery(f"unknown language {lang!r}: languages are {', '.join(known)}")
 
     engine = index.engine
     ctx = _Context(engine, index, translate)

@@ -97,7 +97,7 @@ class Dictionary:
 def read_user_dict(path: Path) -> list[tuple[str, int]]:
     """Lines "word freq [tag]"; blank lines and lines starting with # are skipped."""
     entries = []
-    for line in Path(path).read_text(encoding="utf-8").splitlines():
+    for line in Path(path).read_text(encoding="utf-8-sig").splitlines():
         line = line.strip()
         if not line or line.startswith("#"):
             continue

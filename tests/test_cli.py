@@ -14,7 +14,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 JIAOKAN = Path(sys.executable).parent / "jiaokan"
 VERSION_IDS = ["un", "xinhua", "chinanews-2", "chinanews-3", "preview-2017"]
-FIELDS = {"id", "version", "statement", "seq", "section", "kind", "lang", "text", "passage"}
+FIELDS = {"id", "version", "statement", "seq", "section", "kind", "lang", "text", "passage", "headings"}
 
 
 def jiaokan(*args, cwd: Path = ROOT) -> subprocess.CompletedProcess:
@@ -113,9 +113,9 @@ def _missing_field(corpus: Path) -> str:
     path = corpus / "catalog.toml"
     text = path.read_text(encoding="utf-8")
     entry = text.index('id = "chinanews-3"')
-    line = text.index("publisher = ", entry)
+    line = text.index("format = ", entry)
     path.write_text(text[:line] + text[text.index("\n", line) + 1 :], encoding="utf-8")
-    return r"chinanews-3.*publisher"
+    return r"chinanews-3.*format"
 
 
 BREAKERS = {"missing-file": _missing_file, "not-utf8": _not_utf8, "missing-field": _missing_field}

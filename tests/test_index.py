@@ -355,9 +355,16 @@ def _duplicated_corpus(corpus_dir: Path, dest: Path, copies: int) -> Path:
             lines.append("\n[[version]]")
             for key, value in entry.items():
                 value = f"{value}-copy{k}" if key == "id" else value
-                lines.append(f"{key} = {json.dumps(value, ensure_ascii=False)}")
+                lines.append(f"{key} = {_toml_value(value)}")
     (dest / "catalog.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return dest
+
+
+def _toml_value(value) -> str:
+    """JSON writes strings, lists and booleans as TOML reads them; tables (front, heading_aliases) are inline."""
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{json.dumps(k, ensure_ascii=False)} = {_toml_value(v)}" for k, v in value.items()) + " }"
+    return json.dumps(value, ensure_ascii=False)
 
 
 @pytest.mark.parametrize("how", ["jiaokan-index", "generated-corpus"])

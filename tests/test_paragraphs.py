@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from jiaokan.indexer import cleaning
+from jiaokan.indexer import cleaning, languages
 from jiaokan.indexer.catalog import Catalog, load_catalog, read_version_text
 from jiaokan.indexer.errors import CorpusError
-from jiaokan.indexer.paragraphs import Draft, corpus_paragraphs, join_broken_paragraphs, read_paragraphs, read_un_pdf
+from jiaokan.indexer.paragraphs import Draft, corpus_paragraphs, join_broken_paragraphs, read_drafts, read_paragraphs
 from jiaokan.indexer.records import Paragraph
 
 CORPUS = Path(__file__).parents[1] / "corpus"
@@ -423,10 +423,16 @@ def test_corpus_paragraphs_follow_catalog_order(catalog: Catalog, everything: li
 
 @pytest.mark.parametrize(
     ("text", "lang"),
-    [("two", "en"), ("—", "zh"), ("February 4, 2022 in Beijing", "en"), ("敦促 AUKUS 成员国严格履行", "zh")],
+    [("two", "en"), ("February 4, 2022 in Beijing", "en"), ("敦促 AUKUS 成员国严格履行", "zh")],
 )
 def test_detect_lang(text: str, lang: str) -> None:
-    assert cleaning.detect_lang(text) == lang
+    assert languages.detect_lang(text) == lang
+
+
+def test_a_paragraph_without_letters_takes_its_versions_language(by_version) -> None:
+    assert languages.detect_lang("—") == languages.NO_LETTERS
+    dash = [p for p in by_version["un"] if p.text == "—"]
+    assert [(p.kind, p.lang) for p in dash] == [("heading", "zh")]
 
 
 def test_join_pieces_spacing() -> None:
@@ -442,5 +448,7 @@ def test_unknown_format_is_a_corpus_error(catalog: Catalog) -> None:
 
 
 def test_un_reader_without_a_cover_letter_is_a_corpus_error(catalog: Catalog) -> None:
+    with pytest.raises(CorpusError, match="start_at"):
+        read_drafts("联合声明\n\n二〇二二年二月四日于北京\n", catalog.version("un"))
     with pytest.raises(CorpusError, match="cover letter"):
-        read_un_pdf("联合声明\n\n二〇二二年二月四日于北京\n", catalog.version("un"))
+        read_drafts("给秘书长的信\n\n联合声明\n\n二〇二二年二月四日于北京\n", catalog.version("un"))

@@ -25,6 +25,7 @@ _PARAGRAPH_PROPERTIES = {
     "lang": {"type": "string", "enum": list(LANGS)},
     "passage": _NULLABLE_STRING,
     "text": {"type": "string"},
+    "headings": {"type": "array", "items": {"type": "string"}, "description": "the heading path, outermost first"},
 }
 
 _SPANS = {
@@ -44,7 +45,10 @@ _QUERY_PARAMETER = {
 }
 
 
-def openapi_spec() -> dict:
+def openapi_spec(languages: list[str] | None = None) -> dict:
+    """The API description; `languages` are the index's paragraph languages (default zh, en)."""
+    languages = list(languages or LANGS)
+    paragraph_properties = _PARAGRAPH_PROPERTIES | {"lang": {"type": "string", "enum": languages}}
     return {
         "openapi": "3.0.3",
         "info": {
@@ -72,7 +76,7 @@ def openapi_spec() -> dict:
                             "style": "form",
                             "explode": True,
                         },
-                        {"name": "lang", "in": "query", "schema": {"type": "string", "enum": list(LANGS)}},
+                        {"name": "lang", "in": "query", "schema": {"type": "string", "enum": languages}},
                         {"name": "section", "in": "query", "schema": {"type": "string"},
                          "description": "Only this section (一, 二, preamble, cover letter, ...)."},
                         {"name": "page", "in": "query", "description": "Page of hits; at most the last page.",
@@ -192,7 +196,7 @@ def openapi_spec() -> dict:
                         }
                     },
                 },
-                "Paragraph": {"type": "object", "properties": _PARAGRAPH_PROPERTIES},
+                "Paragraph": {"type": "object", "properties": paragraph_properties},
                 "Expansion": {
                     "type": "object",
                     "description": "A query term's equivalent that was searched too",
@@ -209,7 +213,7 @@ def openapi_spec() -> dict:
                 "Hit": {
                     "type": "object",
                     "properties": {
-                        **_PARAGRAPH_PROPERTIES,
+                        **paragraph_properties,
                         "score": {"type": "number"},
                         "highlights": _SPANS,
                         "snippet": {"type": "string",

@@ -9,7 +9,7 @@ from jiaokan.search.collation import compare as run_compare
 from jiaokan.search.collation import get_passage
 from jiaokan.search.errors import BadQuery, IndexNotBuilt, SearchError
 from jiaokan.search.paragraphs import get_paragraph
-from jiaokan.search.searching import MAX_QUERY_CHARS, MAX_PER_PAGE
+from jiaokan.search.searching import LANGS, MAX_QUERY_CHARS, MAX_PER_PAGE
 from jiaokan.search.searching import search as run_search
 from jiaokan.web.holder import Build
 from jiaokan.web.openapi import openapi_spec
@@ -141,8 +141,13 @@ def versions():
 
 @bp.get("/api/openapi.json")
 def openapi():
-    """OpenAPI 3 description of the JSON API."""
-    return jsonify(openapi_spec())
+    """OpenAPI 3 description of the JSON API, with the languages of the index's paragraphs."""
+    try:
+        with index_build().using() as index:
+            languages = list(dict.fromkeys([*LANGS, *(p["lang"] for p in index.paragraphs)]))
+    except SearchError:  # no index yet: the spec still answers
+        languages = list(LANGS)
+    return jsonify(openapi_spec(languages))
 
 
 # --- rendering ---------------------------------------------------------------------------------------------------
