@@ -8,7 +8,7 @@ sections) is data in its catalog entry (indexer.catalog.Rules), applied here and
     html      a saved web page (Beautiful Soup, html.parser): the article element or the catalog's CSS selector;
               scripts, styles, navigation, headers, footers and forms dropped
     pdf-text  text extracted from a PDF: blank-line paragraphs, form feeds are page breaks, page numbers and
-              running header and footer lines (short lines repeated on 3 or more pages) dropped
+              running header and footer lines (short lines at the top or bottom of 3 or more pages) dropped
 """
 from __future__ import annotations
 
@@ -73,13 +73,22 @@ _PAGE_NUMBER = re.compile(
     re.IGNORECASE,
 )
 RUNNING_LINE_MAX = 60  # a running header or footer is a short line
-RUNNING_LINE_MIN_REPEATS = 3
+RUNNING_LINE_MIN_PAGES = 3
+RUNNING_LINE_EDGE = 2  # it stands among the first or last two lines of a page
 
 
-def running_lines(lines: list[str]) -> set[str]:
-    """Short lines that stand on 3 or more pages alike: a PDF's running headers and footers."""
-    counts = Counter(s for line in lines if (s := line.strip()) and len(s) <= RUNNING_LINE_MAX)
-    return {s for s, n in counts.items() if n >= RUNNING_LINE_MIN_REPEATS}
+def running_lines(text: str) -> set[str]:
+    """Short lines at the top or bottom of 3 or more pages (pages split at form feeds): a PDF's running headers
+    and footers. Without page breaks nothing counts as running: a text repeating a line is left to the catalog."""
+    pages = text.split("\f")
+    if len(pages) < RUNNING_LINE_MIN_PAGES:
+        return set()
+    counts: Counter[str] = Counter()
+    for page in pages:
+        lines = [s for line in page.split("\n") if (s := line.strip())]
+        edges = lines[:RUNNING_LINE_EDGE] + lines[-RUNNING_LINE_EDGE:]
+        counts.update({s for s in edges if len(s) <= RUNNING_LINE_MAX})
+    return {s for s, n in counts.items() if n >= RUNNING_LINE_MIN_PAGES}
 
 
 def is_page_number(line: str) -> bool:
@@ -87,8 +96,8 @@ def is_page_number(line: str) -> bool:
 
 
 def read_pdf_text(text: str, rules: Rules) -> list[Block]:
+    repeated = running_lines(text) if rules.drop_repeated else set()
     lines = text.replace("\f", "\n\n").split("\n")
-    repeated = running_lines(lines) if rules.drop_repeated else set()
     kept = [
         line
         for line in lines
@@ -175,8 +184,13 @@ def _inline_text(children) -> str:
     return text.rstrip("\n")
 
 
+_ONLY_COMMENTS = re.compile(r"(?:\s*<!--(?:(?!-->).)*-->)+\s*", re.S)
+
+
 def html_fragment_text(fragment: str) -> str:
     """The text of a piece of HTML inside Markdown: comments and tags go, entities are decoded."""
+    if _ONLY_COMMENTS.fullmatch(fragment):
+        return ""  # the common case, without building a parse tree
     from bs4 import BeautifulSoup, Comment
 
     soup = BeautifulSoup(fragment, "html.parser")

@@ -17,11 +17,20 @@ CATALOG_FILE = "catalog.json"
 PASSAGES_FILE = "passages.json"
 TRANSLATIONS_FILE = "translations.json"
 ROOT = Path(__file__).resolve().parents[1]
+# In a source checkout the index of the bundled corpus lives in the checkout (instance/index); an installed copy
+# cannot write inside site-packages, so it keeps it in the user's data folder.
 DEFAULT_INDEX = ROOT / "instance" / "index"
 
 
 def default_index_path() -> Path:
-    return Path(os.environ.get("JIAOKAN_INDEX") or DEFAULT_INDEX)
+    """$JIAOKAN_INDEX, else instance/index in a source checkout, else $XDG_DATA_HOME/jiaokan/index (by default
+    ~/.local/share/jiaokan/index)."""
+    if os.environ.get("JIAOKAN_INDEX"):
+        return Path(os.environ["JIAOKAN_INDEX"])
+    if (ROOT / "pyproject.toml").exists():
+        return DEFAULT_INDEX
+    data_home = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return data_home / "jiaokan" / "index"
 
 
 def read_meta(index_path: Path) -> dict | None:

@@ -49,6 +49,10 @@ def grown(tmp_path_factory):
         "add", TEXTS / "notice-2019.txt", "--statement", "opening-hours", "--title", "关于延长开放时间的通知",
         "--version", "notice-2019", "--format", "text", env={"JIAOKAN_CORPUS": str(corpus)},
     )
+    runs["notice-2021"] = jiaokan(
+        "add", TEXTS / "notice-2021.txt", "--statement", "opening-hours", "--version", "notice-2021", "--format", "text",
+        "--corpus", corpus,
+    )
     runs["index-absent"] = not (corpus / "instance").exists()
     runs["index"] = jiaokan("index", "--corpus", corpus)
     return corpus, runs
@@ -72,7 +76,7 @@ def test_init_makes_a_documented_empty_corpus(tmp_path):
 
 def test_add_copies_byte_for_byte_writes_the_entry_and_builds_nothing(grown):
     corpus, runs = grown
-    for name in ("init", "law-2010", "law-2020", "notice-2019"):
+    for name in ("init", "law-2010", "law-2020", "notice-2019", "notice-2021"):
         assert runs[name].returncode == 0, (name, runs[name].stderr)
     assert runs["index-absent"]
     for vid, source in (("law-2010", "library-law-2010.md"), ("notice-2019", "notice-2019.txt")):
@@ -127,7 +131,7 @@ def test_the_added_corpus_builds_searches_and_compares(grown):
     corpus, runs = grown
     assert runs["index"].returncode == 0, runs["index"].stderr
     assert (corpus / "instance" / "index").is_symlink()  # the corpus's own index, outside the checkout
-    assert "3 versions" in runs["index"].stdout
+    assert "4 versions" in runs["index"].stdout
     found = jiaokan("search", "五十六小时", "--corpus", corpus, "--json", "--no-collapse")
     assert found.returncode == 0, found.stderr
     hits = json.loads(found.stdout)["hits"]
@@ -142,6 +146,16 @@ def test_the_added_corpus_builds_searches_and_compares(grown):
     assert any(b and "促进全民阅读" in b for _, b in changes)
     text = jiaokan("compare", "law-2010", "law-2020", "--corpus", corpus)
     assert "law-2010: 四十" in text.stdout and "law-2020: 五十六" in text.stdout
+
+
+def test_the_version_saved_with_a_bom_compares_with_its_other_version(grown):
+    corpus, _ = grown
+    compared = jiaokan("compare", "notice-2019", "notice-2021", "--corpus", corpus, "--json")
+    assert compared.returncode == 0, compared.stderr
+    result = json.loads(compared.stdout)
+    changes = {(d["a"], d["b"]) for item in result["differing"] for d in item["differences"]}
+    assert ("九", "十") in changes and ("nine", "ten") in changes
+    assert result["same"] >= 3 and not result["only_in_a"] and not result["only_in_b"]  # the title aligned too
 
 
 @pytest.mark.parametrize(
