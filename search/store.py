@@ -39,6 +39,12 @@ class StoreWriter:
         if all(type(v) is int for v in values):
             self._put(name, {"kind": "ints"}, [np.asarray(values, dtype=np.int64).tobytes()])
             return
+        if any(isinstance(v, list) for v in values):
+            # Lists of strings (a paragraph's heading path): few distinct ones, coded like any repeated value.
+            paths: dict[tuple, int] = {}
+            codes = [paths.setdefault(tuple(v), len(paths)) for v in values]
+            self._put(name, {"kind": "codes", "values": [list(k) for k in paths]}, [np.asarray(codes, dtype=np.int32).tobytes()])
+            return
         distinct: dict = {}
         codes = [distinct.setdefault(v, len(distinct)) if v is not None else -1 for v in values]
         if any(v is None for v in values) or len(distinct) <= max(16, len(values) // 2):
@@ -128,7 +134,10 @@ class CodeColumn(Sequence):
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]
         code = int(self.codes[i])
-        return self.values[code] if code >= 0 else None
+        if code < 0:
+            return None
+        value = self.values[code]
+        return list(value) if isinstance(value, list) else value  # a fresh list: records are the caller's
 
 
 class ParagraphStore(Sequence):
