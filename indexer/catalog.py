@@ -16,7 +16,7 @@ from jiaokan.indexer.errors import CorpusError
 FORMATS = ("text", "markdown", "html", "pdf-text")
 COVERAGES = ("whole", "part", "truncated")
 TITLE_RULES = ("first-block", "first-heading", "none")
-PARAGRAPH_RULES = ("blank-lines", "indent")
+PARAGRAPH_RULES = ("auto", "blank-lines", "lines", "indent")
 SECTION_RULES = ("numerals", "english-numerals", "points", "list-points", "chapters", "numbered-headings", "headings")
 
 # Which numbering opens a section when a version names none: headings of the markup, 第X章 / 第X节, lines that
@@ -330,7 +330,7 @@ def _rules(where: str, entry: dict) -> Rules:
         _check_selector(where, selector)
     is_pdf = fmt == "pdf-text"
     return Rules(
-        paragraphs=entry.get("paragraphs", "blank-lines"),
+        paragraphs=entry.get("paragraphs", "auto" if fmt == "text" else "blank-lines"),
         drop=frozenset(s.strip() for s in _strings(where, entry, "drop")),
         drop_matching=tuple(_pattern(where, "drop_matching", s) for s in _strings(where, entry, "drop_matching")),
         start_at=_pattern(where, "start_at", entry["start_at"]) if "start_at" in entry else None,

@@ -2,7 +2,8 @@
 any publisher. What is particular to one version (its furniture, where its text starts and stops, how it numbers
 sections) is data in its catalog entry (indexer.catalog.Rules), applied here and in indexer/structure.py.
 
-    text      paragraphs separated by blank lines, or (paragraphs = "indent") started by an indented line
+    text      paragraphs separated by blank lines, one per line (a text without blank lines between them), or
+              (paragraphs = "indent") started by an indented line
     markdown  CommonMark (markdown-it-py): headings, paragraphs, list items, table rows; markup, HTML comments,
               front matter and images dropped
     html      a saved web page (Beautiful Soup, html.parser): the article element or the catalog's CSS selector;
@@ -46,9 +47,30 @@ def is_dropped(text: str, rules: Rules) -> bool:
 
 def read_text(text: str, rules: Rules) -> list[Block]:
     lines = [line for line in text.split("\n") if not (line.strip() and is_dropped(line, rules))]
-    if rules.paragraphs == "indent":
+    mode = rules.paragraphs
+    if mode == "auto":
+        mode = "lines" if one_paragraph_per_line(lines) else "blank-lines"
+    if mode == "indent":
         return [Block(t) for t in _indented_paragraphs(lines)]
+    if mode == "lines":
+        return [Block(line.strip()) for line in lines if line.strip()]
     return [Block(cleaning.join_lines(block)) for block in cleaning.blocks("\n".join(lines))]
+
+
+LINES_MIN_BLOCK = 5  # a block of at least this many lines
+LINES_MIN_SHARE = 0.8  # of which this share end a sentence or are short heading-like lines
+
+
+def one_paragraph_per_line(lines: list[str]) -> bool:
+    """Does this text put one paragraph on each line, without blank lines between them? True when some block has
+    5 or more lines and 80% of the lines in multi-line blocks end a sentence or are short (20 characters at most);
+    hard-wrapped text breaks its lines mid-sentence."""
+    blocks = cleaning.blocks("\n".join(lines))
+    if not blocks or max(len(b) for b in blocks) < LINES_MIN_BLOCK:
+        return False
+    in_blocks = [line.strip() for b in blocks if len(b) > 1 for line in b]
+    complete = sum(1 for line in in_blocks if cleaning.ends_sentence(line) or len(line) <= 20)
+    return complete >= LINES_MIN_SHARE * len(in_blocks)
 
 
 def _indented_paragraphs(lines: list[str]) -> list[str]:
@@ -204,7 +226,7 @@ def html_fragment_text(fragment: str) -> str:
 # --- html ------------------------------------------------------------------------------------------------------
 
 _DROPPED_ELEMENTS = (
-    "script", "style", "noscript", "template", "nav", "footer", "header", "aside", "form", "button", "img",
+    "script", "style", "noscript", "template", "nav", "footer", "aside", "form", "button", "img",
     "svg", "iframe", "figure", "select",
 )
 _HEADINGS = {f"h{n}": n for n in range(1, 7)}
@@ -222,16 +244,19 @@ def read_html(text: str, rules: Rules) -> list[Block]:
     soup = BeautifulSoup(text, "html.parser")
     for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
         comment.extract()
+    dropped = _DROPPED_ELEMENTS
     if rules.selector:
         roots = soup.select(rules.selector)
         if not roots:
             raise CorpusError(f"no element matches the selector {rules.selector!r}")
+    elif article := soup.find("article"):
+        roots = [article]  # an article's own <header> holds its title: kept
     else:
-        first = soup.find("article") or soup.find("main") or soup.find("body") or soup
-        roots = [first]
+        roots = [soup.find("main") or soup.find("body") or soup]
+        dropped += ("header",)  # the page's header: the site's name and menus
     blocks: list[Block] = []
     for root in roots:
-        for element in root.find_all(_DROPPED_ELEMENTS):
+        for element in root.find_all(dropped):
             element.decompose()
         _walk_html(root, blocks)
     return [b for b in blocks if not is_dropped(b.text, rules)]

@@ -142,6 +142,19 @@ def test_hard_line_breaks_join_without_a_space_in_chinese_and_with_one_in_latin(
     assert paragraphs["notice-2019"][-1].kind == "closing"
 
 
+def test_one_paragraph_per_line_with_cr_line_ends_and_chapters_in_plain_text(catalog, paragraphs):
+    source = catalog.version("rules-2018").path.read_bytes()
+    assert b"\r" in source and b"\n" not in source
+    rules = paragraphs["rules-2018"]
+    lines = [line for line in raw(catalog, "rules-2018").split("\r") if line.strip()]
+    assert [p.text for p in rules] == lines  # each line a paragraph, none glued to the next
+    assert [(p.text, p.section) for p in rules if p.kind == "heading"] == [
+        ("第一章　总则", "第一章"), ("第二章　阅览", "第二章"), ("第一节　入馆", "第二章 / 第一节"), ("第二节　借阅", "第二章 / 第二节"),
+    ]
+    article = next(p for p in rules if p.text.startswith("第五条"))
+    assert (article.section, article.headings) == ("第二章 / 第二节", ["第二章　阅览", "第二节　借阅"])
+
+
 def test_cyrillic_text_is_labelled_russian(paragraphs):
     assert {p.lang for p in paragraphs["notice-2021-ru"]} == {"ru"}
 
@@ -180,6 +193,16 @@ def test_html_reads_the_article_and_drops_scripts_navigation_and_footers(paragra
     assert "详情请见活动专页，或致电本馆咨询台。Reading Week starts on 23 April 2022." in texts  # <br>
 
 
+def test_an_articles_own_header_is_kept_and_a_pages_header_dropped(catalog, tmp_path):
+    version = catalog.version("reading-week")
+    page = "<html><body><header>站名</header><article><header><h1>标题</h1></header><p>正文。</p></article></body></html>"
+    no_article = "<html><body><header>站名</header><main><h1>标题</h1><p>正文。</p></main><footer>版权</footer></body></html>"
+    for html, expected in ((page, ["标题", "正文。"]), (no_article, ["标题", "正文。"])):
+        path = tmp_path / "page.html"
+        path.write_text(html, encoding="utf-8")
+        assert [p.text for p in read_paragraphs(dataclasses.replace(version, path=path, rules=dataclasses.replace(version.rules, drop_matching=())))] == expected
+
+
 def test_html_selector_from_the_catalog(catalog):
     version = catalog.version("reading-week")
     only_items = dataclasses.replace(version, rules=dataclasses.replace(version.rules, selector="article li"))
@@ -205,3 +228,40 @@ def test_pdf_text_drops_running_headers_and_page_numbers_and_joins_the_page_brea
     furniture = {"示例市图书馆年度报告", "1", "2", "3"}
     kept = "".join(line for line in source.replace("\f", "\n").split("\n") if line.strip() not in furniture)
     assert without_space("".join(texts)) == without_space(kept)
+
+
+# --- no input produces a traceback -------------------------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from jiaokan.indexer.errors import CorpusError  # noqa: E402
+
+_PIECES = st.sampled_from([
+    "\n", "\n\n", "\r\n", "\r", "\f", "\ufeff", "  ", "#", "## 第二章 法律", "### 第一节", "- ", "1. ", "**", "*", "`", "```",
+    "<!--", "-->", "<p>", "</p>", "<article>", "<br>", "<script>", "[a](b)", "![x](y)", "---", "一", "二、", "第三章",
+    "—", "two", "双方", "。", "Россия", "2022年2月4日于北京", "12", "&amp;", "<", ">", "|a|b|\n|-|-|",
+])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(pieces=st.lists(st.one_of(_PIECES, st.text(max_size=5)), max_size=30), fmt=st.sampled_from(["text", "markdown", "html", "pdf-text"]))
+def test_any_text_in_any_format_reads_or_is_a_corpus_error(catalog, tmp_path, pieces, fmt):
+    path = tmp_path / "any.txt"
+    path.write_bytes("".join(pieces).encode("utf-8"))
+    base = catalog.version("notice-2019")
+    version = dataclasses.replace(base, format=fmt, path=path, languages=(), rules=load_rules(fmt))
+    try:
+        result = read_paragraphs(version)
+    except CorpusError as e:
+        assert "\n" not in str(e)
+        return
+    assert all(p.text and "\n" not in p.text for p in result)
+
+
+def load_rules(fmt: str):
+    """The default rules of a format, as a catalog entry without rules gets them."""
+    from jiaokan.indexer.catalog import parse_catalog
+
+    data = {"statement": [{"id": "s", "title_zh": "t"}], "version": [{"id": "v", "file": "x", "statement": "s", "format": fmt}]}
+    return parse_catalog(data, FIXTURES, FIXTURES / "catalog.toml").version("v").rules
