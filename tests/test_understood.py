@@ -91,7 +91,7 @@ SPACED_VERSION = """
 id = "test-spaced"
 file = "texts/test-spaced.txt"
 statement = "2022-new-era"
-format = "news-site"
+format = "text"
 publisher = "jiaokan tests"
 source = "written for tests/test_understood.py"
 languages = ["zh"]
@@ -131,8 +131,10 @@ def test_letter_spaced_heading_is_found_by_the_word_it_spells(spaced_index):
     heading = next(p for p in spaced_index.paragraphs if p["version"] == "test-spaced" and "奖  励" in p["text"])
     assert heading["id"] in by_id, f"the heading {heading['text']!r} is not found by 奖励"
     hit = by_id[heading["id"]]
-    # (The news-site reader joins the heading to the article it heads: the plain 奖励 there is marked too.)
-    assert [hit["text"][s:e] for s, e in hit["highlights"]] == ["奖  励", "奖励"]
+    assert heading["kind"] == "heading" and heading["section"] == "第三章"  # a heading of its own, opening 第三章
+    assert [hit["text"][s:e] for s, e in hit["highlights"]] == ["奖  励"]
+    article = next(p for p in spaced_index.paragraphs if p["version"] == "test-spaced" and p["text"].startswith("第十条"))
+    assert article["id"] in by_id and article["section"] == "第三章"
     # The spaced form typed as a phrase finds the unspaced text too, and the heading's whole title is one string.
     assert set(by_id) == {h["id"] for h in search(spaced_index, '"奖 励"', versions=["test-spaced"],
                                                        collapse=False, translate=False)["hits"]}
