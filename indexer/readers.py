@@ -192,7 +192,7 @@ def _inline_text(children) -> str:
         kind = child.type
         if kind in ("text", "code_inline"):
             piece = child.content
-        elif kind in ("softbreak", "hardbreak"):
+        elif kind in ("softbreak", "hardbreak") or (kind == "html_inline" and _BR.fullmatch(child.content)):
             text = text.rstrip() + "\n"
             continue
         elif kind == "html_inline":
@@ -206,6 +206,7 @@ def _inline_text(children) -> str:
     return text.rstrip("\n")
 
 
+_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _ONLY_COMMENTS = re.compile(r"(?:\s*<!--(?:(?!-->).)*-->)+\s*", re.S)
 
 

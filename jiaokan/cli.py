@@ -125,7 +125,8 @@ def versions(corpus_dir, as_json):
         return
     for v in overview["versions"]:
         click.echo(f"{v['id']}\t{v['paragraphs']} paragraphs\t{v['coverage']}\t{v['path']}")
-        click.echo(f"\t{v['statement']['title_zh']} ({v['statement']['date']})")
+        statement = v["statement"]
+        click.echo(f"\t{statement['title_zh'] or statement['title_en']} ({statement['date'] or statement['id']})")
         click.echo(f"\t{v['publisher']}: {v['covers']}")
 
 

@@ -118,6 +118,26 @@ def test_markdown_list_items_are_paragraphs_and_ordered_ones_keep_their_number(p
     assert {"借阅图书；", "查询目录；", "参加讲座。"} <= set(texts)  # bullets gone, one paragraph each
 
 
+def test_markdown_constructs_a_saved_text_may_carry(catalog, tmp_path):
+    source = (
+        "标题\n===\n\nfirst line<br>second line\n\n中文<br/>文字，<span class=\"x\">内联</span>标记\n\n> 引用段落。\n\n"
+        "| 甲 | 乙 |\n|---|---|\n| 一 | 二 |\n\n`代码` 与 \\*星号\\* 和 <https://example.org>\n\n**第一条**　内容。\n"
+    )
+    path = tmp_path / "extra.md"
+    path.write_text(source, encoding="utf-8")
+    version = dataclasses.replace(catalog.version("law-2010"), path=path, languages=())
+    assert [(p.kind, p.text) for p in read_paragraphs(version)] == [
+        ("heading", "标题"),  # a setext heading
+        ("body", "first line second line"),  # <br> is a line break: a space between Latin words,
+        ("body", "中文文字，内联标记"),  # none between Chinese ones; inline HTML keeps its text
+        ("body", "引用段落。"),
+        ("body", "甲 乙"),  # each table row a paragraph
+        ("body", "一 二"),
+        ("body", "代码 与 *星号* 和 https://example.org"),  # code and escapes as their text, an autolink as its URL
+        ("body", "第一条\u3000内容。"),
+    ]
+
+
 # --- text ------------------------------------------------------------------------------------------------------
 
 
