@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from source_text import markdown_headings, markdown_text_characters, without_space
+
 JIAOKAN = Path(sys.executable).parent / "jiaokan"
 FIXTURES = Path(__file__).parent / "fixtures" / "corpus"
 TEXTS = FIXTURES / "texts"
@@ -163,6 +165,26 @@ def test_the_version_saved_with_a_bom_compares_with_its_other_version(grown):
     changes = {(d["a"], d["b"]) for item in result["differing"] for d in item["differences"]}
     assert ("九", "十") in changes and ("nine", "ten") in changes
     assert result["same"] >= 3 and not result["only_in_a"] and not result["only_in_b"]  # the title aligned too
+
+
+def test_added_versions_keep_every_character_in_order_no_markup_and_every_heading(grown):
+    """The issue's "done when", as a user meets it: versions added with `jiaokan add`, read back from the built
+    index with `jiaokan paragraphs --json`."""
+    corpus, _ = grown
+    run = jiaokan("paragraphs", "--json", "--corpus", corpus)
+    assert run.returncode == 0, run.stderr
+    records = json.loads(run.stdout)
+    catalog = tomllib.loads((corpus / "catalog.toml").read_text(encoding="utf-8"))
+    for entry in catalog["version"]:
+        source = (corpus / entry["file"]).read_bytes().decode("utf-8-sig")
+        mine = [r for r in records if r["version"] == entry["id"]]
+        joined = without_space("".join(r["text"] for r in mine))
+        if entry["format"] == "markdown":
+            assert joined == markdown_text_characters(source), entry["id"]
+            assert [r["text"] for r in mine if r["kind"] == "heading"] == markdown_headings(source)
+            assert not [r["id"] for r in mine if re.search(r"[#*`]|\]\(|<!--|-->", r["text"])]
+        else:
+            assert joined == without_space(source), entry["id"]
 
 
 @pytest.mark.parametrize(

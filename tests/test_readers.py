@@ -15,6 +15,7 @@ from jiaokan.indexer.catalog import load_catalog
 from jiaokan.indexer.languages import detect_lang
 from jiaokan.indexer.paragraphs import read_paragraphs
 from jiaokan.indexer.records import Paragraph
+from source_text import markdown_headings, markdown_text_characters, without_space
 
 FIXTURES = Path(__file__).parent / "fixtures" / "corpus"
 
@@ -38,10 +39,6 @@ def versions_of_format(fmt: str) -> list[str]:
     return [e["id"] for e in entries if e["format"] == fmt]
 
 
-def without_space(text: str) -> str:
-    return re.sub(r"\s+", "", text)
-
-
 def test_every_catalog_version_is_read_with_one_reader_per_format(catalog, paragraphs):
     entries = tomllib.loads((FIXTURES / "catalog.toml").read_text(encoding="utf-8"))["version"]
     assert list(paragraphs) == [e["id"] for e in entries]
@@ -54,23 +51,6 @@ def test_every_catalog_version_is_read_with_one_reader_per_format(catalog, parag
 
 # --- markdown --------------------------------------------------------------------------------------------------
 
-_FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
-
-
-def markdown_text_characters(source: str) -> str:
-    """The characters a reader sees in a Markdown source written like the fixtures (no code, no tables), by a
-    route independent of the parser: front matter, comments and images go; heading marks, bullets, emphasis
-    and link targets go; an ordered item's number stays. Whitespace is left out."""
-    text = _FRONT_MATTER.sub("", source)
-    text = re.sub(r"<!--.*?-->", "", text, flags=re.S)
-    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", text)
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"^#{1,6}\s", "", text, flags=re.M)
-    text = re.sub(r"^[-*+]\s", "", text, flags=re.M)
-    text = text.replace("**", "").replace("*", "")
-    return without_space(text)
-
-
 @pytest.mark.parametrize("version_id", versions_of_format("markdown"))
 def test_markdown_keeps_every_character_of_the_text_in_order_and_nothing_else(catalog, paragraphs, version_id):
     joined = without_space("".join(p.text for p in paragraphs[version_id]))
@@ -79,8 +59,7 @@ def test_markdown_keeps_every_character_of_the_text_in_order_and_nothing_else(ca
 
 @pytest.mark.parametrize("version_id", versions_of_format("markdown"))
 def test_every_markdown_heading_is_a_heading_paragraph(catalog, paragraphs, version_id):
-    source = _FRONT_MATTER.sub("", raw(catalog, version_id))
-    headings = [line.lstrip("#").strip() for line in source.splitlines() if re.match(r"#{1,6}\s", line)]
+    headings = markdown_headings(raw(catalog, version_id))
     assert len(headings) >= 6
     assert [p.text for p in paragraphs[version_id] if p.kind == "heading"] == headings
 
