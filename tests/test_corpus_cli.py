@@ -313,3 +313,17 @@ def test_a_russian_phrase_in_the_wrong_order_is_not_found(fixture_index):
     _, link = fixture_index
     run = jiaokan("search", '"залы читальные"', "--index", link, "--json")
     assert run.returncode == 1, run.stdout
+
+
+def test_the_web_shows_a_paragraphs_heading_path_and_language(fixture_index):
+    from jiaokan.web import create_app
+
+    _, link = fixture_index
+    client = create_app({"TESTING": True, "INDEX_DIR": str(link)}).test_client()
+    page = client.get("/paragraph/law-2020-015").get_data(as_text=True)
+    assert "示例市公共图书馆条例 › 第二章 设立与管理 › 第二节 管理" in page
+    russian = client.get("/paragraph/notice-2021-ru-002").get_data(as_text=True)
+    assert '<p class="text current" lang="ru">' in russian
+    found = client.get("/api/search?q=%D0%B1%D0%B8%D0%B1%D0%BB%D0%B8%D0%BE%D1%82%D0%B5%D0%BA%D0%B0&lang=ru").get_json()
+    assert found["total"] >= 1 and found["hits"][0]["lang"] == "ru"
+    assert client.get("/api/paragraphs/law-2020-015").get_json()["paragraph"]["headings"][-1] == "第二节 管理"
