@@ -45,19 +45,19 @@ sys.path.insert(0, str(ROOT))
 
 from bench.generate import generate  # noqa: E402
 from bench.naive_recipe import NaiveSearcher, build_naive_index  # noqa: E402
+from jiaokan.indexer.build import code_sources  # noqa: E402
 from jiaokan.search.folding import HAN  # noqa: E402
+from jiaokan.search.units import LATIN_WORD_RE  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 TARGET_P50_MS = 5.0
 TARGET_P99_MS = 20.0
 COLD_QUERY = "北约"
 _HAN_RUN = re.compile(f"[{HAN}]+")
-_LATIN_UNIT = re.compile(rf"[^\W_{HAN}]+(?:['’][^\W_{HAN}]+)*")
+_LATIN_UNIT = LATIN_WORD_RE
 
 # The code that decides what an index holds: a generated index is reused only while these are unchanged.
-_FORMAT_SOURCES = [ROOT / "bench" / "generate.py"] + sorted((ROOT / "indexer").glob("*.py")) + [
-    ROOT / "search" / name for name in ("folding.py", "analysis.py", "segmenter.py", "schema.py", "postings.py")
-]
+_FORMAT_SOURCES = [ROOT / "bench" / "generate.py"] + code_sources()
 
 
 def format_hash() -> str:

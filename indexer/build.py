@@ -37,22 +37,17 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = ROOT / "corpus"
 USER_DICT = "userdict.txt"
 
-# Code whose change changes what gets indexed: part of the fingerprint, so an upgrade rebuilds a stale index.
-_ANALYSIS_SOURCES = [
-    ROOT / "search" / name for name in ("folding.py", "analysis.py", "segmenter.py", "schema.py", "postings.py", "store.py")
-] + [ROOT / "indexer" / name for name in (
-        "catalog.py",
-        "readers.py",
-        "structure.py",
-        "languages.py",
-        "paragraphs.py",
-        "cleaning.py",
-        "writer.py",
-        "build.py",
-        "catalog_view.py",
-        "collation.py",
-        "translations.py",
-    )]
+
+
+def code_sources() -> list[Path]:
+    """The code whose change can change what an index holds: every module of jiaokan.search and jiaokan.indexer
+    (what the indexer and the analysis it shares with search are made of), found on disk rather than listed, so a
+    new module cannot be forgotten. Part of the fingerprint: an upgrade rebuilds a stale index."""
+    import jiaokan.indexer
+    import jiaokan.search
+
+    folders = [Path(p) for package in (jiaokan.search, jiaokan.indexer) for p in package.__path__]
+    return sorted({f for folder in folders for f in folder.glob("*.py")})
 
 
 @dataclass
@@ -74,9 +69,9 @@ def corpus_fingerprint(corpus_dir: Path, catalog: Catalog) -> str:
     for extra in (USER_DICT, GLOSSARY_FILE):
         if (corpus_dir / extra).exists():
             h.update((corpus_dir / extra).read_bytes())
-    for source in _ANALYSIS_SOURCES:
-        if source.exists():
-            h.update(source.read_bytes())
+    for source in code_sources():
+        h.update(source.name.encode())
+        h.update(source.read_bytes())
     return h.hexdigest()[:16]
 
 

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import re
 
+from jiaokan.search.units import HAN, HAN_RE
+
 # A paragraph that ends with one of these (optionally followed by closing quotes or brackets) is complete.
 # The colon counts: "声明如下：" introduces what follows but is a paragraph of its own.
 _SENTENCE_FINAL = re.compile(r"[。！？!?.…：:；;][”’\"'」』）)》〉]*$")
 
 # Everything written CJK-style: ideographs plus CJK and full-width punctuation (for joining: no space may appear
 # next to those).
-_CJK_SIDE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")
+_CJK_SIDE = re.compile(f"[{HAN}\u2e80-\u4dff\ufe30-\ufe4f\uff00-\uffef]")
 
 _CN_DIGITS = "一二三四五六七八九"
 # A Chinese numeral from 一 to 九十九, as section numbers are written.

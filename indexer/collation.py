@@ -22,12 +22,13 @@ from dataclasses import dataclass, field
 
 from jiaokan.indexer.catalog import Catalog
 from jiaokan.indexer.records import Paragraph
-from jiaokan.search.folding import HAN, fold
+from jiaokan.search.collation import passage_id
+from jiaokan.search.folding import fold
+from jiaokan.search.units import units as text_units
 
 GAP = -0.15
 MIN_ZH_SIMILARITY = 0.25  # below this two Chinese paragraphs are different paragraphs
 EN_PLACE = 0.2
-_TEXT_UNIT = re.compile(rf"[{HAN}]|[0-9a-z]+")
 _ANCHOR = re.compile(r"[0-9]+|[a-z]*[0-9][a-z0-9]*|\b[A-Z][A-Z0-9]{1,}\b")
 
 
@@ -78,7 +79,7 @@ def collate(catalog: Catalog, paragraphs: list[Paragraph]) -> list[Passage]:
         ordered = _with_extras(columns, extras)
         for n, column in enumerate(ordered, start=1):
             first = next(iter(column.values()))
-            passage = Passage(f"{statement.id}-p{n:03d}", statement.id, n, first.kind, first.section)
+            passage = Passage(passage_id(statement.id, n), statement.id, n, first.kind, first.section)
             for v in versions:
                 if v.id in column:
                     passage.members[v.id] = column[v.id].id
@@ -126,7 +127,7 @@ def _align(ref: list[Paragraph], other: list[Paragraph]) -> list[tuple[int | Non
 
 def _keys(p: Paragraph) -> tuple[set[str], set[str]]:
     folded = fold(p.text).text
-    units = _TEXT_UNIT.findall(folded)
+    units = text_units(folded)
     pairs = {a + b for a, b in zip(units, units[1:])}
     anchors = {a.lower() for a in _ANCHOR.findall(p.text)}
     return pairs, anchors

@@ -11,9 +11,9 @@ import re
 import unicodedata
 from collections import Counter
 
-from jiaokan.search.folding import HAN
+from jiaokan.search.units import HAN_RE
 
-_HAN = re.compile(f"[{HAN}]")
+_HAN = HAN_RE
 _KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9d]")
 _HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
 

@@ -8,7 +8,7 @@ so they share it instead of each loading 500k entries.
 
 Each term's postings go to one place: terms with at least MIN_DF postings in a block to the posting arrays (read
 with numpy, no positions: exact strings are checked on the folded text), the long tail of rarer terms to the Whoosh
-segment, with positions. Whoosh's per-posting Python writing was two thirds of the build when it wrote every
+segment, with their frequencies (nothing reads positions, so none are written). Whoosh's per-posting Python writing was two thirds of the build when it wrote every
 posting, and the engine never read the frequent terms from it. The record fields (id, version, ...) are indexed
 and stored in Whoosh too; paragraph text lives in the paragraph store (search/store.py), not in Whoosh.
 """
@@ -139,8 +139,8 @@ def _worker(block: tuple[int, int]) -> dict:
 
 class _BlockWriter(SegmentWriter):
     """A SegmentWriter for one block of a fresh build: documents are added by `add`, which groups each term's
-    postings as they arrive (documents come in order, so they are already sorted), keeps positions only while a
-    term is still rare enough to go to Whoosh, and writes the terms in one pass at the end."""
+    postings as they arrive (documents come in order, so they are already sorted), keeps the encoded postings only
+    while a term is still rare enough to go to Whoosh, and writes the terms in one pass at the end."""
 
     def __init__(self, ix, folder: Path, base: int):
         # Plain segment files: assembling a compound file would copy every byte once more.
@@ -149,11 +149,11 @@ class _BlockWriter(SegmentWriter):
         schema = self.schema
         self._record_fields = [(name, schema[name]) for name in RECORD_FIELDS]
         self._stored_only = [name for name in schema.names() if name not in RECORD_FIELDS and name not in ARRAY_FIELDS]
-        # field -> term -> [docnums, term frequencies, encoded positions or None once the term is frequent]
+        # field -> term -> [docnums, term frequencies, encoded postings or None once the term is frequent]
         self.terms: dict[str, dict[str, list]] = {name: {} for name in ARRAY_FIELDS}
         self.record_terms: dict[tuple[str, bytes], list] = {}
         self.lengths: dict[str, list[int]] = {name: [] for name in ARRAY_FIELDS}
-        self._encode = {name: schema[name].format.encode for name in ARRAY_FIELDS}
+        self._encode = {name: schema[name].posting_value for name in ARRAY_FIELDS}
 
     def add(self, p: Paragraph, analysis) -> None:
         docnum = self.docnum
@@ -170,25 +170,24 @@ class _BlockWriter(SegmentWriter):
             value = getattr(p, name, None)
             if value is not None:
                 pdw.add_field(name, self.schema[name], value, 0)
-        for name, postings in (("grams", analysis.gram_postings()), ("words", analysis.word_postings())):
+        for name, counts in (("grams", analysis.gram_counts()), ("words", analysis.word_counts())):
             terms = self.terms[name]
             encode = self._encode[name]
             length = 0
-            for term, positions in postings.items():
-                tf = len(positions)
+            for term, tf in counts.items():
                 length += tf
                 entry = terms.get(term)
                 if entry is None:
-                    terms[term] = [[docnum], [tf], [encode(positions)]]
+                    terms[term] = [[docnum], [tf], [encode(tf)]]
                     continue
                 entry[0].append(docnum)
                 entry[1].append(tf)
                 kept = entry[2]
                 if kept is not None:
                     if len(entry[0]) >= MIN_DF:
-                        entry[2] = None  # frequent: goes to the posting arrays, which hold no positions
+                        entry[2] = None  # frequent: goes to the posting arrays
                     else:
-                        kept.append(encode(positions))
+                        kept.append(encode(tf))
             self.lengths[name].append(length)
             pdw.add_field(name, self.schema[name], None, length)
         pdw.finish_doc()
@@ -209,13 +208,13 @@ class _BlockWriter(SegmentWriter):
                 column = self.lengths[name]
                 rare = []
                 for term in sorted(self.terms[name]):
-                    docnums, tfs, positions = self.terms[name][term]
-                    if positions is None:
+                    docnums, tfs, values = self.terms[name][term]
+                    if values is None:
                         self.arrays.add(name, term, docnums, tfs)
                         continue
                     rare.append(term)
                     fw.start_term(term.encode("utf-8"))
-                    for docnum, tf, value in zip(docnums, tfs, positions):
+                    for docnum, tf, value in zip(docnums, tfs, values):
                         fw.add(docnum, float(tf), value, column[docnum])
                     fw.finish_term()
                 self.arrays.add_rare(name, rare)

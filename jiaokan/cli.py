@@ -398,9 +398,3 @@ def _print_hits(result: dict) -> None:
         err=not shown,
     )
 
-
-def run():  # pragma: no cover - console entry guard
-    try:
-        main()
-    except BrokenPipeError:
-        sys.exit(0)

@@ -1,15 +1,15 @@
 """The one analysis pipeline: paragraphs when indexing and queries when searching both go through `analyze()`.
 
     text --fold--> folded text --units--> Han characters and Latin/digit words
-                                  |--> grams: every unit (position p) and every pair of adjacent units (position p)
+                                  |--> grams: every unit and every pair of touching units
                                   '--> words: jieba-algorithm words of each Han run, stemmed English and Russian
                                            words (any other letters: the lower-case word itself)
 
-`grams` makes every string findable: a Han string of n characters is the phrase of its n-1 character pairs, at
-consecutive positions, whatever jieba does with the paragraph's context; one character is its unigram. English word
+`grams` makes every string findable: a paragraph holding a Han string of n characters holds its n-1 character pairs,
+whatever jieba does with the paragraph's context (search/matching.py confirms them in order); one character is its
+unigram. English word
 pairs are grams too, so an exact English phrase is one term. `words` carries the meaning-bearing units for ranking
-(BM25F) and stemmed English ("vaccines" finds "vaccine"). Positions count units and words, not characters, so phrase
-queries work in both fields.
+(BM25F) and stemmed English ("vaccines" finds "vaccine"). Postings hold term frequencies only.
 """
 from __future__ import annotations
 
@@ -18,11 +18,10 @@ import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
-from jiaokan.search.folding import HAN, Folded, fold
+from jiaokan.search.folding import Folded, fold
 from jiaokan.search.segmenter import Dictionary
-
-_UNIT = re.compile(rf"[{HAN}]|[^\W_{HAN}]+(?:['’][^\W_{HAN}]+)*")
-_HAN_CHAR = re.compile(rf"[{HAN}]")
+from jiaokan.search.units import HAN_RE as _HAN_CHAR
+from jiaokan.search.units import UNIT_RE as _UNIT
 
 
 @dataclass(slots=True)
@@ -45,21 +44,22 @@ class Analysis:
         """Offsets in the original text of units first_unit..last_unit inclusive."""
         return self.folded.span(self.unit_starts[first_unit], self.unit_ends[last_unit])
 
-    def gram_postings(self) -> dict[str, list[int]]:
-        postings: dict[str, list[int]] = {}
+    def gram_counts(self) -> dict[str, int]:
+        """grams-field terms and how often each occurs: every unit, and every pair of touching units."""
+        counts: dict[str, int] = {}
         units, adjacent = self.units, self.adjacent
         for p, u in enumerate(units):
-            postings.setdefault(u, []).append(p)
+            counts[u] = counts.get(u, 0) + 1
             if p < len(adjacent) and adjacent[p]:
-                postings.setdefault(self.gram(p), []).append(p)
-        return postings
+                pair = self.gram(p)
+                counts[pair] = counts.get(pair, 0) + 1
+        return counts
 
-    def word_postings(self) -> dict[str, list[int]]:
-        postings: dict[str, list[int]] = {}
-        for p, w in enumerate(self.words):
-            postings.setdefault(w, []).append(p)
-        return postings
-
+    def word_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for w in self.words:
+            counts[w] = counts.get(w, 0) + 1
+        return counts
 
 def analyze(text: str, dictionary: Dictionary | None) -> Analysis:
     """Analyse `text`. With dictionary None, Han runs are not segmented (their `words` are left out): enough for

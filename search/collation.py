@@ -11,6 +11,11 @@ from jiaokan.search.index import CorpusIndex
 from jiaokan.search.wording import differences, summary
 
 
+def passage_id(statement: str, seq: int) -> str:
+    """The id of the statement's `seq`-th passage (1-based), the one place its format is written."""
+    return f"{statement}-p{seq:03d}"
+
+
 def get_passage(index: CorpusIndex, passage_id: str) -> dict:
     """Every version of a passage side by side: each Chinese version with its differences from the reference
     (the first version that has the passage, in catalog order), English versions as translations."""
@@ -103,5 +108,5 @@ def _paragraph(index: CorpusIndex, paragraph_id: str) -> dict:
 
 
 def _neighbour(index: CorpusIndex, passage: dict, step: int) -> str | None:
-    candidate = f"{passage['statement']}-p{passage['seq'] + step:03d}"
+    candidate = passage_id(passage["statement"], passage["seq"] + step)
     return candidate if candidate in index.passages else None

@@ -11,7 +11,6 @@ heading to a page), with field weights set in search/searching.py.
 from __future__ import annotations
 
 import math
-import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,14 +19,12 @@ from functools import cached_property
 import numpy as np
 
 from jiaokan.search.analysis import Analysis
-from jiaokan.search.folding import HAN
 from jiaokan.search.index import CorpusIndex
-from jiaokan.search.matching import chain_terms
+from jiaokan.search.matching import chain_terms, holds_exact
 from jiaokan.search.postings import FIELDS, PostingArrays, block_bases, read_lengths
 
 K1 = 1.2
 B = 0.75
-_LATIN = f"[^\\W_{HAN}]"
 
 
 @dataclass
@@ -145,12 +142,13 @@ class Engine:
             return self.nothing()
         result = self.term("grams", terms[0], weight)
         for t in dict.fromkeys(terms[1:]):
+            if not result.mask.any():
+                return result
             result = result & self.term("grams", t, weight)
         if len(terms) > 1:
-            check = _string_checker(a)
             folded = self.folded
             candidates = np.flatnonzero(result.mask)
-            keep = np.fromiter((check(folded[i]) for i in candidates), dtype=bool, count=len(candidates))
+            keep = np.fromiter((holds_exact(folded[i], a) for i in candidates), dtype=bool, count=len(candidates))
             dropped = candidates[~keep]
             result.mask[dropped] = False
             result.score[dropped] = 0
@@ -203,23 +201,3 @@ class Engine:
         order = np.lexsort((candidates, -key[candidates]))
         return candidates[order][:count]
 
-
-def _string_checker(a: Analysis):
-    """A test on folded text equivalent to the grams chain: the units in order, touching where they touch in the
-    query, with only non-unit characters where they don't; Latin and digit units match whole words."""
-    parts = []
-    for i, unit in enumerate(a.units):
-        if i:
-            if not a.adjacent[i - 1]:
-                parts.append(r"[\W_]*")
-            elif not a.han[i - 1] and not a.han[i]:
-                parts.append(r"\s+")
-        if a.han[i]:
-            parts.append(re.escape(unit))
-        else:
-            parts.append(f"(?<!{_LATIN}){re.escape(unit)}(?!{_LATIN})")
-    if all(a.han) and all(a.adjacent):
-        literal = "".join(a.units)
-        return lambda text: literal in text
-    pattern = re.compile("".join(parts))
-    return lambda text: pattern.search(text) is not None

@@ -21,9 +21,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-# Han ideographs: the unified blocks and extensions, and compatibility ideographs.
-HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-_HAN_CHAR = re.compile(f"[{HAN}]")
+from jiaokan.search.units import HAN, HAN_RE as _HAN_CHAR
+
 _YO = str.maketrans("ё", "е")
 _CJK_SPACE = re.compile(rf"(?<=[{HAN}])\s+(?=[\d{HAN}])|(?<=\d)\s+(?=[{HAN}])")
 

@@ -1,11 +1,15 @@
-"""How an analysed query string matches: the grams terms that spell it, and where it occurs in a paragraph.
+"""The one rule for "this exact string is here", used by the engine's check and by the highlighter alike.
 
-Both sides read the same units (search/analysis.py), so what the index finds and what the highlighter marks agree:
-an exact string is its units in order, touching wherever they touch in the query.
+A string, analysed (search/analysis.py), is its units in order; it occurs in a text where the text's own units
+(search/units.py) are the same, one after another, touching wherever they touch in the query (nothing between, or
+only spaces between two Latin words). The index finds candidates by the grams chain (`chain_terms`); `find_exact`
+confirms them on the folded text and gives the spans to highlight. It compiles nothing per query: it looks for the
+first unit with str.find and walks the text's units from there with the one compiled unit pattern.
 """
 from __future__ import annotations
 
 from jiaokan.search.analysis import Analysis
+from jiaokan.search.units import UNIT_RE, starts_unit
 
 
 def chain_terms(a: Analysis) -> list[str]:
@@ -18,25 +22,59 @@ def chain_terms(a: Analysis) -> list[str]:
     return terms
 
 
-def find_exact(doc: Analysis, q: Analysis) -> list[tuple[int, int]]:
-    """Unit ranges [first, last] of the paragraph where the query's units occur, touching as they touch in the
-    query (the same condition the grams phrase checks)."""
-    qu = q.units
-    n = len(qu)
-    if n == 0:
+def find_exact(text: str, q: Analysis, first_only: bool = False) -> list[tuple[int, int]]:
+    """[start, end) offsets in the folded `text` of every occurrence of the analysed string `q`."""
+    units = q.units
+    if not units:
         return []
-    du, dadj = doc.units, doc.adjacent
     found = []
-    first = qu[0]
-    for start in range(len(du) - n + 1):
-        if du[start] != first:
-            continue
-        for k in range(1, n):
-            if du[start + k] != qu[k] or (q.adjacent[k - 1] and not dadj[start + k - 1]):
+    if all(q.han) and all(q.adjacent):
+        # Han characters are one unit each: the string is its characters, side by side.
+        literal = "".join(units)
+        pos = text.find(literal)
+        while pos >= 0:
+            found.append((pos, pos + len(literal)))
+            if first_only:
                 break
-        else:
-            found.append((start, start + n - 1))
+            pos = text.find(literal, pos + 1)
+        return found
+    first = units[0]
+    pos = text.find(first)
+    while pos >= 0:
+        end = _match_at(text, pos, q)
+        if end is not None:
+            found.append((pos, end))
+            if first_only:
+                break
+        pos = text.find(first, pos + 1)
     return found
+
+
+def holds_exact(text: str, q: Analysis) -> bool:
+    return bool(find_exact(text, q, first_only=True))
+
+
+def _match_at(text: str, pos: int, q: Analysis) -> int | None:
+    """End of the occurrence of `q` starting at `pos` (where its first unit's characters stand), or None."""
+    units, han, adjacent = q.units, q.han, q.adjacent
+    if han[0]:
+        end = pos + 1
+    else:
+        if not starts_unit(text, pos):
+            return None
+        m = UNIT_RE.match(text, pos)
+        if m is None or m.group() != units[0]:
+            return None
+        end = m.end()
+    for k in range(1, len(units)):
+        m = UNIT_RE.search(text, end)
+        if m is None or m.group() != units[k]:
+            return None
+        if adjacent[k - 1] and m.start() > end:
+            if han[k - 1] or han[k] or not text[end : m.start()].isspace():
+                return None
+        end = m.end()
+    return end
 
 
 def find_words(doc: Analysis, terms: set[str]) -> list[tuple[int, int]]:

@@ -414,8 +414,9 @@ def _match_clause(clause: Clause, engine: Engine) -> Result:
     if clause.kind == "word":
         stemmed = engine.term("words", next(iter(clause.english_terms)), WORDS_WEIGHT)
         # Other forms of the word match too, below the form typed.
-        surface = engine.term("grams", clause.readings[0].units[0])
-        clause.apart_mask = stemmed.mask & ~surface.mask
+        if stemmed.mask.any():
+            surface = engine.term("grams", clause.readings[0].units[0])
+            clause.apart_mask = stemmed.mask & ~surface.mask
         return stemmed
     result = None
     for reading in clause.readings:
@@ -521,16 +522,13 @@ def clause_spans(doc: Analysis, c: Clause) -> list[tuple[int, int]]:
     only through its words apart, each of its words; for an English word, every word with the same stem."""
     if c.kind == "word":
         return unit_spans(doc, find_words(doc, c.english_terms))
-    exact = []
-    for reading in c.readings:
-        exact += find_exact(doc, reading)
+    text = doc.folded.text
+    exact = [span for reading in c.readings for span in find_exact(text, reading)]
     if exact or c.quoted:
-        return unit_spans(doc, exact)
+        return [doc.folded.span(s, e) for s, e in exact]
     for reading in c.readings:
         words = apart_words(reading)
-        found = [find_exact(doc, analyze(word, None)) for word in words]
+        found = [find_exact(text, analyze(word, None)) for word in words]
         if words and all(found):
-            return [span for ranges in found for span in unit_spans(doc, ranges)]
+            return [doc.folded.span(s, e) for spans in found for s, e in spans]
     return []
-
-

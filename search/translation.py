@@ -5,14 +5,13 @@ variants found by collation). Lookups use the same folding as the index, so Ｎ�
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from jiaokan.search.folding import HAN, fold, regional_reading
+from jiaokan.search.folding import fold, regional_reading
 from jiaokan.search.index import CorpusIndex
+from jiaokan.search.units import latin_words
 
 MAX_PHRASE_WORDS = 6
-_LATIN_WORDS = re.compile(rf"[^\W_{HAN}]+(?:['’][^\W_{HAN}]+)*")
 
 
 @dataclass(frozen=True)
@@ -28,7 +27,9 @@ class Expansion:
 
 
 def english_key(text: str) -> str:
-    return " ".join(_LATIN_WORDS.findall(fold(text).text))
+    # ASCII folds to its lower case (NFKC and script conversion leave it as it is): skip the folding pipeline,
+    # which a long query of English words would otherwise run for every run of words it looks up.
+    return " ".join(latin_words(text.lower() if text.isascii() else fold(text).text))
 
 
 def stem_key(text: str) -> str:

@@ -12,10 +12,11 @@ import difflib
 import re
 from functools import lru_cache
 
-from jiaokan.search.folding import HAN, fold
+from jiaokan.search.folding import fold
+from jiaokan.search.units import DIGIT_GROUP, HAN_CHAR, LATIN_WORD
 
-# Digit groups split by a space ("1 000", UN style) are one number.
-_TOKEN = re.compile(rf"[{HAN}]|\d+(?:[ \u00a0]\d{{3}})+(?!\d)|[^\W_{HAN}]+|[^\w\s]")
+# The units of search/units.py, a spaced digit group as one number, and each punctuation mark.
+_TOKEN = re.compile(rf"{HAN_CHAR}|{DIGIT_GROUP}|{LATIN_WORD}|[^\w\s]")
 MERGE_GAP = 2  # equal tokens between two differences that still count as one difference
 
 

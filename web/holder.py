@@ -21,6 +21,7 @@ from jiaokan.search.errors import IndexNotBuilt, SearchError
 from jiaokan.search.index import CorpusIndex, open_index
 from jiaokan.search.paragraphs import get_paragraph
 from jiaokan.search.searching import search
+from jiaokan.search.units import HAN_CHAR, LATIN_WORD
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +133,7 @@ def _warm(index: CorpusIndex) -> None:
     if not index.paragraphs:
         return
     first = index.paragraphs[0]
-    word = re.search(r"[\u4e00-\u9fff]{2}|[A-Za-z]{3,}", first["text"])
+    word = re.search(f"{HAN_CHAR}{{2}}|{LATIN_WORD}", first["text"])
     try:
         if word:
             search(index, word.group(0), per_page=1)
