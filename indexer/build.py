@@ -31,6 +31,7 @@ from jiaokan.search.index import (
     TRANSLATIONS_FILE,
     read_meta,
 )
+from jiaokan.search.records import to_json
 from jiaokan.search.segmenter import Dictionary
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -108,7 +109,7 @@ def build_index(
         index_path,
         fingerprint=fingerprint,
         catalog=overview,
-        passages=[p.to_dict() for p in passages],
+        passages=to_json(passages),
         translations=translations,
         progress=progress,
         started=started,

@@ -18,11 +18,9 @@ published in one version only.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-
 from jiaokan.indexer.catalog import Catalog
 from jiaokan.indexer.records import Paragraph
-from jiaokan.search.collation import passage_id
+from jiaokan.search.records import Passage, passage_id
 from jiaokan.search.folding import fold
 from jiaokan.search.units import units as text_units
 
@@ -30,28 +28,6 @@ GAP = -0.15
 MIN_ZH_SIMILARITY = 0.25  # below this two Chinese paragraphs are different paragraphs
 EN_PLACE = 0.2
 _ANCHOR = re.compile(r"[0-9]+|[a-z]*[0-9][a-z0-9]*|\b[A-Z][A-Z0-9]{1,}\b")
-
-
-@dataclass
-class Passage:
-    id: str
-    statement: str
-    seq: int
-    kind: str
-    section: str
-    members: dict[str, str] = field(default_factory=dict)  # version id -> paragraph id
-    lacks: dict[str, str] = field(default_factory=dict)  # version id -> why it has no paragraph here
-
-    def to_dict(self) -> dict:
-        return {
-            "id": self.id,
-            "statement": self.statement,
-            "seq": self.seq,
-            "kind": self.kind,
-            "section": self.section,
-            "members": self.members,
-            "lacks": self.lacks,
-        }
 
 
 def collate(catalog: Catalog, paragraphs: list[Paragraph]) -> list[Passage]:

@@ -172,10 +172,11 @@ def search(index_path, corpus_dir, query, versions, lang, section, limit, page, 
     """Search the index. Exit status: 0 with hits, 1 with none, 2 for a bad query or a missing index."""
     from jiaokan.search.errors import SearchError
     from jiaokan.search.index import open_index
+    from jiaokan.search.records import to_json
     from jiaokan.search.searching import search as run_search
 
     try:
-        result = run_search(
+        result = to_json(run_search(
             open_index(_index_path(index_path, corpus_dir)),
             query,
             versions=list(versions),
@@ -185,7 +186,7 @@ def search(index_path, corpus_dir, query, versions, lang, section, limit, page, 
             per_page=limit,
             collapse=not no_collapse,
             translate=not no_translate,
-        )
+        ))
     except SearchError as e:
         raise UserError(str(e)) from None
     if as_json:
@@ -258,11 +259,12 @@ def serve(index_path, corpus_dir, host, port, threads):
 def compare(index_path, corpus_dir, a, b, statement, as_json):
     """Every passage whose wording differs between versions A and B, and the passages one of them lacks."""
     from jiaokan.search.collation import compare as run_compare
+    from jiaokan.search.records import to_json
     from jiaokan.search.errors import SearchError
     from jiaokan.search.index import open_index
 
     try:
-        result = run_compare(open_index(_index_path(index_path, corpus_dir)), a, b, statement)
+        result = to_json(run_compare(open_index(_index_path(index_path, corpus_dir)), a, b, statement))
     except SearchError as e:
         raise UserError(str(e)) from None
     if as_json:

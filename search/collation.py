@@ -8,52 +8,44 @@ from __future__ import annotations
 from jiaokan.search.errors import BadQuery, NotFound
 from jiaokan.search.highlight import marked_html
 from jiaokan.search.index import CorpusIndex
+from jiaokan.search.records import passage_id
+from jiaokan.search.results import Comparison, Differing, OnlyIn, PassagePage, PassageVersion
 from jiaokan.search.wording import differences, summary
 
 
-def passage_id(statement: str, seq: int) -> str:
-    """The id of the statement's `seq`-th passage (1-based), the one place its format is written."""
-    return f"{statement}-p{seq:03d}"
-
-
-def get_passage(index: CorpusIndex, passage_id: str) -> dict:
+def get_passage(index: CorpusIndex, pid: str) -> PassagePage:
     """Every version of a passage side by side: each Chinese version with its differences from the reference
     (the first version that has the passage, in catalog order), English versions as translations."""
-    passage = index.passages.get(passage_id)
+    passage = index.passages.get(pid)
     if passage is None:
-        raise NotFound(f"no passage with id {passage_id!r}")
-    members = [(v, _paragraph(index, pid)) for v, pid in passage["members"].items()]
+        raise NotFound(f"no passage with id {pid!r}")
+    members = [(v, _paragraph(index, member)) for v, member in passage["members"].items()]
     reference = next((p for _, p in members if p["lang"] == "zh"), members[0][1])
     versions = []
     for version, p in members:
-        entry = {"version": version, "paragraph": p}
         if p["lang"] == reference["lang"] and p is not reference:
             diffs = list(differences(reference["text"], p["text"]))
-            entry["differences"] = diffs
-            entry["note"] = summary(diffs)
-            entry["marked"] = marked_html(p["text"], [d["b_span"] for d in diffs if d["b_span"][1] > d["b_span"][0]])
+            marked = marked_html(p["text"], [d["b_span"] for d in diffs if d["b_span"][1] > d["b_span"][0]])
+            versions.append(PassageVersion(version, p, summary(diffs), diffs, marked))
         elif p is reference:
-            entry["note"] = "reference"
-            entry["differences"] = []
-            entry["marked"] = None
+            versions.append(PassageVersion(version, p, "reference", [], None))
         else:
-            entry["note"] = "English translation" if p["lang"] == "en" else "Chinese text"
-            entry["differences"] = []  # a translation is not diffed against the Chinese
-            entry["marked"] = None
-        versions.append(entry)
+            # A translation is not diffed against the Chinese.
+            note = "English translation" if p["lang"] == "en" else "Chinese text"
+            versions.append(PassageVersion(version, p, note, [], None))
     statement = next((s for s in index.catalog["statements"] if s["id"] == passage["statement"]), None)
-    return {
-        "passage": passage,
-        "statement": statement,
-        "reference": reference["id"],
-        "versions": versions,
-        "lacking": passage["lacks"],
-        "previous": _neighbour(index, passage, -1),
-        "next": _neighbour(index, passage, +1),
-    }
+    return PassagePage(
+        passage=passage,
+        statement=statement,
+        reference=reference["id"],
+        versions=versions,
+        lacking=passage["lacks"],
+        previous=_neighbour(index, passage, -1),
+        next=_neighbour(index, passage, +1),
+    )
 
 
-def compare(index: CorpusIndex, a: str, b: str, statement: str | None = None) -> dict:
+def compare(index: CorpusIndex, a: str, b: str, statement: str | None = None) -> Comparison:
     """Every passage whose wording differs between versions `a` and `b` (Chinese with Chinese), with the
     differences, and the passages only one of them has."""
     versions = index.meta["versions"]
@@ -76,9 +68,9 @@ def compare(index: CorpusIndex, a: str, b: str, statement: str | None = None) ->
             continue
         pa, pb = passage["members"].get(a), passage["members"].get(b)
         if pa and not pb:
-            only_a.append({"passage": passage["id"], "paragraph": pa, "why_missing": passage["lacks"].get(b)})
+            only_a.append(OnlyIn(passage["id"], pa, passage["lacks"].get(b)))
         elif pb and not pa:
-            only_b.append({"passage": passage["id"], "paragraph": pb, "why_missing": passage["lacks"].get(a)})
+            only_b.append(OnlyIn(passage["id"], pb, passage["lacks"].get(a)))
         elif pa and pb:
             ta, tb = _paragraph(index, pa), _paragraph(index, pb)
             if ta["lang"] != tb["lang"]:
@@ -86,21 +78,12 @@ def compare(index: CorpusIndex, a: str, b: str, statement: str | None = None) ->
                 continue
             diffs = list(differences(ta["text"], tb["text"]))
             if diffs:
-                differing.append({"passage": passage["id"], "a": ta, "b": tb, "differences": diffs})
+                differing.append(Differing(passage["id"], ta, tb, diffs))
             else:
                 same += 1
     if not (differing or only_a or only_b or translated or same):
         raise BadQuery(f"versions {a!r} and {b!r} share no passages")
-    return {
-        "statement": statement,
-        "a": a,
-        "b": b,
-        "same": same,
-        "differing": differing,
-        "only_in_a": only_a,
-        "only_in_b": only_b,
-        "different_languages": translated,
-    }
+    return Comparison(statement, a, b, same, differing, only_a, only_b, translated)
 
 
 def _paragraph(index: CorpusIndex, paragraph_id: str) -> dict:

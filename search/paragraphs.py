@@ -1,14 +1,17 @@
 """One paragraph with its neighbours and its version's catalog entry, and the query's matches marked."""
 from __future__ import annotations
 
+from jiaokan.search.clauses import query_clauses
 from jiaokan.search.errors import BadQuery, NotFound
 from jiaokan.search.highlight import marked_html
 from jiaokan.search.index import CorpusIndex
+from jiaokan.search.results import ParagraphPage
+from jiaokan.search.spans import highlight_spans
 
 NEIGHBOURS = 2
 
 
-def get_paragraph(index: CorpusIndex, paragraph_id: str, query: str | None = None) -> dict:
+def get_paragraph(index: CorpusIndex, paragraph_id: str, query: str | None = None) -> ParagraphPage:
     """The paragraph `paragraph_id` (all its fields), up to two paragraphs either side in the same version,
     its version's catalog entry, and, when a query is given, `highlights` and `marked` HTML for the whole text."""
     position = index.paragraph_index.get(paragraph_id)
@@ -22,12 +25,10 @@ def get_paragraph(index: CorpusIndex, paragraph_id: str, query: str | None = Non
     entry = next((v for v in index.catalog["versions"] if v["id"] == version), None)
     spans: list[list[int]] = []
     if query:
-        from jiaokan.search.searching import query_clauses, highlight_spans
-
         try:
-            spans = highlight_spans(record["text"], query_clauses(index, query), index)
+            spans = highlight_spans(record["text"], query_clauses(index, query))
         except BadQuery:
             spans = []
     record["highlights"] = spans
     record["marked"] = marked_html(record["text"], spans)
-    return {"paragraph": record, "before": before, "after": after, "version": entry, "query": query or None}
+    return ParagraphPage(record, before, after, entry, query or None)

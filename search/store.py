@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import mmap
 from collections.abc import Iterable, Sequence
+from dataclasses import fields
 from pathlib import Path
 
 STORE_FILE = "paragraphs.bin"
@@ -216,9 +217,10 @@ class _IntColumn(Sequence):
 
 
 def write_store(path: Path, paragraphs: Sequence, folded_blob: bytes, folded_ends: Iterable[int]) -> None:
-    """The store of `paragraphs` (records with to_dict()) and their folded texts (one blob, end offsets)."""
+    """The store of `paragraphs` (Paragraph records, search/records.py) and their folded texts (one blob, end
+    offsets)."""
     writer = StoreWriter(len(paragraphs))
-    names = list(paragraphs[0].to_dict()) if len(paragraphs) else []
+    names = [f.name for f in fields(paragraphs[0])] if len(paragraphs) else []
     for name in names:
         writer.add_values(name, [getattr(p, name) for p in paragraphs])
     writer.add_blob("folded", folded_blob, folded_ends)

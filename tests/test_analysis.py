@@ -11,6 +11,7 @@ import pytest
 
 from jiaokan.search.analysis import analyze
 from jiaokan.search.folding import HAN, fold, regional_reading
+from jiaokan.search.searching import select
 
 HAN_RUN = re.compile(f"[{HAN}]+")
 
@@ -217,7 +218,7 @@ def test_stemming_does_not_touch_the_exact_units(corpus_index):
 def test_vaccine_finds_the_paragraph_that_says_vaccines(corpus_index):
     expected = {p["id"] for p in corpus_index.paragraphs if re.search(r"\bvaccines\b", p["text"], re.I)}
     assert expected
-    hits = _ids(corpus_index, corpus_index.engine.all_words(analyze("vaccine", corpus_index.dictionary)))
+    hits = _ids(corpus_index, "vaccine")
     assert hits == expected
 
 
@@ -260,9 +261,9 @@ FOUND = [
 def test_query_spelling_finds_the_stored_spelling(corpus_index, query, stored):
     expected = {p["id"] for p in corpus_index.paragraphs if stored in p["text"]}
     assert expected, f"{stored!r} should occur in the corpus"
-    assert _ids(corpus_index, corpus_index.engine.exact(analyze(query, corpus_index.dictionary))) >= expected
+    assert _ids(corpus_index, f'"{query}"') >= expected
 
 
-def _ids(corpus_index, result) -> set[str]:
-    """Ids of the paragraphs an engine result (search/engine.py) matches."""
-    return {corpus_index.paragraphs[int(d)]["id"] for d in result.mask.nonzero()[0]}
+def _ids(corpus_index, query: str) -> set[str]:
+    """The paragraphs `query` matches, through search()'s own path, without translations."""
+    return set(select(corpus_index, query, translate=False).paragraph_ids(corpus_index))

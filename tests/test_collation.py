@@ -4,8 +4,17 @@ import subprocess
 import sys
 from pathlib import Path
 
-from jiaokan.search.collation import compare, get_passage
-from jiaokan.search.searching import search
+from jiaokan.search import collation
+from jiaokan.search.records import to_json
+from as_written import search_function as search
+
+
+def compare(*args, **kwargs) -> dict:
+    return to_json(collation.compare(*args, **kwargs))
+
+
+def get_passage(*args) -> dict:
+    return to_json(collation.get_passage(*args))
 from jiaokan.search.wording import differences
 
 JIAOKAN = Path(sys.executable).parent / "jiaokan"

@@ -20,10 +20,10 @@ import pytest
 from jiaokan.indexer.build import build_index, write_paragraphs_index
 from jiaokan.indexer.catalog import load_catalog
 from jiaokan.indexer.paragraphs import corpus_paragraphs
-from jiaokan.search.analysis import analyze
 from jiaokan.search.errors import IndexNotBuilt
 from jiaokan.search.folding import HAN, fold
 from jiaokan.search.index import DICTIONARY_FILE, META_FILE, open_index
+from jiaokan.search.searching import select
 from jiaokan.search.segmenter import Dictionary
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,23 +34,22 @@ _HAN_CHAR = re.compile(f"[{HAN}]")
 # --- Recall: every string of a paragraph finds that paragraph --------------------------------------------------------
 
 
-def exact_ids(index, query: str) -> set[str]:
-    """Ids of the paragraphs the engine finds holding `query` exactly."""
-    mask = index.engine.exact(analyze(query, index.dictionary)).mask
-    return {index.paragraphs[int(d)]["id"] for d in mask.nonzero()[0]}
+def found_exactly(index, text: str) -> set[str]:
+    """The paragraphs the quoted string finds, through the path search() takes (select: parse, evaluate, filter),
+    with nothing but the string itself (no translations)."""
+    return set(select(index, f'"{text}"', translate=False).paragraph_ids(index))
 
 
 class Recall:
-    """Runs exact queries through the engine (posting arrays for frequent terms, the Whoosh segments for rare ones,
-    then the string check) and compares with a plain substring test on the folded texts."""
+    """Runs exact queries through search()'s own path and compares with a plain substring test on the folded
+    texts."""
 
     def __init__(self, corpus_index):
         self.index = corpus_index
-        self.dictionary = corpus_index.dictionary
         self.folded = [(p["id"], fold(p["text"]).text) for p in corpus_index.paragraphs]
 
     def found(self, query: str) -> set[str]:
-        return exact_ids(self.index, query)
+        return found_exactly(self.index, query)
 
     def containing(self, query: str, word_boundary: bool = False) -> set[str]:
         fq = fold(query).text
@@ -186,7 +185,7 @@ def corpus_copy(tmp_path, corpus_dir) -> Path:
 def _answers(link: Path, phrase: str = "和平利用外层空间") -> set[str]:
     index = open_index(link)
     try:
-        return exact_ids(index, phrase)
+        return found_exactly(index, phrase)
     finally:
         index.close()
 

@@ -17,7 +17,7 @@ import pytest
 from jiaokan.search.errors import BadQuery
 from jiaokan.search.folding import fold_text
 from as_written import search
-from jiaokan.search.searching import search as search_function
+from as_written import search_function
 
 SENTENCE_END = "。！？；.!?;"
 CLOSERS = "”’\"')）"

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from jiaokan.search.searching import search
+from as_written import search_function as search
 
 # query -> a pattern a bilingual reader would accept as "this paragraph is about it", in Chinese or English.
 JUDGED = {

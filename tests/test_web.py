@@ -13,9 +13,17 @@ import markupsafe
 import pytest
 from click.testing import CliRunner
 
-from jiaokan.search.paragraphs import get_paragraph
-from jiaokan.search.searching import search as run_search
+from jiaokan.search import paragraphs
+from jiaokan.search.records import to_json
+from as_written import search_function as run_search
+
 from jiaokan.web import create_app
+
+
+def get_paragraph(*args) -> dict:
+    """The paragraph page as the API returns it."""
+    return to_json(paragraphs.get_paragraph(*args))
+
 
 VERSIONS = ["un", "xinhua", "chinanews-2", "chinanews-3", "preview-2017"]
 NATO = "北约"

@@ -9,9 +9,20 @@ import re
 import markupsafe
 import pytest
 
-from jiaokan.search.collation import compare, get_passage
+from jiaokan.search import collation
+from jiaokan.search.records import to_json
 from jiaokan.search.highlight import marked_html
 from jiaokan.web.marking import mark
+
+
+def compare(*args, **kwargs) -> dict:
+    """The comparison as the API returns it."""
+    return to_json(collation.compare(*args, **kwargs))
+
+
+def get_passage(*args) -> dict:
+    """The passage as the API returns it."""
+    return to_json(collation.get_passage(*args))
 
 STATEMENT = "2022-new-era"
 P045 = "2022-new-era-p045"  # un-053: 联合国大会第七十六届会议 in the UN text, 第76届联大 in the media

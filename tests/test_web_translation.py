@@ -11,7 +11,8 @@ from urllib.parse import urlencode
 import pytest
 
 import jiaokan.web.views
-from jiaokan.search.searching import search as run_search
+from as_written import search_function as run_search
+from jiaokan.search.results import ExpansionUsed
 
 NATO_EN = "NATO"
 NATO_ZH = "北约"
@@ -308,10 +309,10 @@ def test_via_label_is_escaped(client, monkeypatch):
 
     def with_markup(index, **params):
         result = real(index, **params)
-        for hit in result["hits"]:
-            hit["via"] = ["<b>北约</b>", "a & b"]
-        result["understood"]["expansions"] = [
-            {"query": "<i>NATO</i>", "via": '<img src=x onerror="alert(1)">', "lang": "zh", "source": "<s>x</s>"}
+        for hit in result.hits:
+            hit.via = ["<b>北约</b>", "a & b"]
+        result.understood.expansions = [
+            ExpansionUsed(query="<i>NATO</i>", via='<img src=x onerror="alert(1)">', lang="zh", source="<s>x</s>")
         ]
         return result
 

@@ -9,6 +9,7 @@ from jiaokan.search.collation import compare as run_compare
 from jiaokan.search.collation import get_passage
 from jiaokan.search.errors import BadQuery, IndexNotBuilt, SearchError
 from jiaokan.search.paragraphs import get_paragraph
+from jiaokan.search.records import to_json
 from jiaokan.search.searching import LANGS, MAX_QUERY_CHARS, MAX_PER_PAGE
 from jiaokan.search.searching import search as run_search
 from jiaokan.web.holder import Build
@@ -50,7 +51,7 @@ def search(fmt: str):
         with index_build().using() as index:
             catalog = index.catalog
             if fmt == "json" or not _is_empty(params):
-                result = run_search(index, **params)
+                result = to_json(run_search(index, **params))
         if result is not None and result["page"] > result["pages"]:
             # search/ only checks this when something matched; page 2 of nothing is out of range all the same.
             raise BadQuery(f"page {result['page']} is past the last page ({result['pages']})")
@@ -70,7 +71,7 @@ def paragraph(pid: str, fmt: str):
     """One paragraph whole, with its neighbours and its version's catalog entry; `q` marks the query's matches."""
     q = _query_arg()
     with index_build().using() as index:
-        data = get_paragraph(index, pid, q)
+        data = to_json(get_paragraph(index, pid, q))
     if fmt == "json":
         return jsonify(data)
     return _render(
@@ -90,7 +91,7 @@ def passage(pid: str, fmt: str):
     too (the JSON is get_passage's answer as it is)."""
     q = _query_arg() if fmt == "html" else None
     with index_build().using() as index:
-        data = get_passage(index, pid)
+        data = to_json(get_passage(index, pid))
         if fmt == "html":
             catalog = index.catalog
             found = _query_spans(index, q, [v["paragraph"]["text"] for v in data["versions"]])
@@ -121,7 +122,7 @@ def compare(fmt: str):
         with index_build().using() as index:
             catalog = index.catalog
             if fmt == "json" or args["a"] or args["b"]:
-                result = run_compare(index, **compare_params(request.args))
+                result = to_json(run_compare(index, **compare_params(request.args)))
     except SearchError as e:
         if fmt == "json" or isinstance(e, IndexNotBuilt):
             raise
@@ -164,13 +165,14 @@ def _query_spans(index, q: str | None, texts: list[str]) -> list[list[list[int]]
     """The query's matches in each text, as get_paragraph finds them; none for no query or one that means nothing."""
     if not q:
         return [[] for _ in texts]
-    from jiaokan.search.searching import highlight_spans, query_clauses
+    from jiaokan.search.clauses import query_clauses
+    from jiaokan.search.spans import highlight_spans
 
     try:
         clauses = query_clauses(index, q)
     except BadQuery:
         return [[] for _ in texts]
-    return [highlight_spans(text, clauses, index) for text in texts]
+    return [highlight_spans(text, clauses) for text in texts]
 
 
 def _passage_columns(data: dict, found: list[list[list[int]]]) -> list[dict]:

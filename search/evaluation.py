@@ -1,0 +1,166 @@
+"""Evaluating the parse tree: each node becomes a Result (mask and score per paragraph, search/engine.py), with
+what it found on the way (its clauses, the paragraphs that match only loosely, the equivalents it used) returned
+beside it, never stored aside.
+
+A word matches its stem in the words field; a string matches exactly, and (unless quoted) by its words apart; a
+term also matches through its equivalents (search/expansion.py). Loose matches are *demoted*: they rank a tier
+below the exact ones (search/ranking.py).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from jiaokan.search import query_parser as P
+from jiaokan.search.analysis import analyze
+from jiaokan.search.clauses import Clause, apart_words, make_clause
+from jiaokan.search.engine import Engine, Result
+from jiaokan.search.expansion import Expanded, phrase_spans, with_translations
+from jiaokan.search.index import CorpusIndex
+from jiaokan.search.translation import Expansion, lookup
+
+# BM25F: the words field carries meaning (whole words, stemmed English), the grams field carries exactness; a word
+# match is worth more than the same characters matched as pairs, which each count once per pair.
+WORDS_WEIGHT = 2.0
+GRAMS_WEIGHT = 1.0
+
+
+@dataclass(frozen=True)
+class Negated:
+    """A node that stands for every paragraph *without* `result` (NOT x, -x), kept apart so that an AND can
+    subtract it and an OR can add its complement."""
+
+    result: Result
+
+
+@dataclass
+class Evaluated:
+    """What one node evaluates to, and what it found on the way."""
+
+    result: Result | Negated | None  # None: nothing searchable in the node
+    clauses: list[Clause] = field(default_factory=list)
+    # Masks of paragraphs that match only loosely (words apart, another form of an English word, only through a
+    # translation): each ranks them a tier below the exact ones.
+    demotions: list[np.ndarray] = field(default_factory=list)
+    expansions: list[Expansion] = field(default_factory=list)
+    expansion_clauses: list[Clause] = field(default_factory=list)
+
+    def absorb(self, other: "Evaluated | Expanded") -> None:
+        """Take over what `other` found (not its result)."""
+        self.clauses += getattr(other, "clauses", [])
+        self.demotions += other.demotions
+        self.expansions += other.expansions
+        self.expansion_clauses += other.expansion_clauses
+
+
+def evaluate(tree, index: CorpusIndex, translate: bool) -> Evaluated:
+    return _evaluate(tree, index, translate)
+
+
+def _evaluate(node, index: CorpusIndex, translate: bool, negated: bool = False, translate_here: bool = True) -> Evaluated:
+    if isinstance(node, P.Text):
+        return _evaluate_text(node, index, translate and translate_here, negated)
+    if isinstance(node, P.Not):
+        inner = _evaluate(node.child, index, translate, not negated)
+        if isinstance(inner.result, Negated):  # NOT NOT x
+            inner.result = inner.result.result
+        elif inner.result is not None:
+            inner.result = Negated(inner.result)
+        return inner
+    return _evaluate_group(node, index, translate, negated)
+
+
+def _evaluate_text(node: P.Text, index: CorpusIndex, translate: bool, negated: bool) -> Evaluated:
+    clause = make_clause(node, index, negated)
+    if clause is None:
+        return Evaluated(None)
+    result, apart = match_clause(clause, index.engine)
+    out = Evaluated(result, [clause])
+    if apart is not None and not negated:
+        out.demotions.append(apart)
+    if translate and not negated:
+        expanded = with_translations(result, lookup(index, node.text), index, GRAMS_WEIGHT)
+        out.result = expanded.result
+        out.absorb(expanded)
+    return out
+
+
+def _evaluate_group(node, index: CorpusIndex, translate: bool, negated: bool) -> Evaluated:
+    engine = index.engine
+    children = list(node.children)
+    phrases = phrase_spans(children, index) if isinstance(node, P.And) and translate and not negated else []
+    # Words of a phrase the table knows ("human rights") are translated as the phrase, not one by one.
+    in_phrase = {i for members, _ in phrases for i in members}
+    parts = [_evaluate(child, index, translate, negated, i not in in_phrase) for i, child in enumerate(children)]
+    out = Evaluated(None)
+    for part in parts:
+        out.absorb(part)
+    results = [p.result for p in parts]
+    for members, expansions in phrases:
+        if any(results[i] is None for i in members):
+            continue
+        direct = results[members[0]]
+        for i in members[1:]:
+            direct = direct & results[i]
+            results[i] = None
+        expanded = with_translations(direct, expansions, index, GRAMS_WEIGHT)
+        results[members[0]] = expanded.result
+        out.absorb(expanded)
+    results = [r for r in results if r is not None]
+    positives = [r for r in results if not isinstance(r, Negated)]
+    negatives = [r.result for r in results if isinstance(r, Negated)]
+    if isinstance(node, P.Or):
+        if not positives:
+            return out
+        result = positives[0]
+        for p in positives[1:]:
+            result = result | p
+        # "a OR -b": everything but b counts as a branch too.
+        for n in negatives:
+            result = result | engine.everything().without(n)
+        out.result = result
+        return out
+    if not positives and not negatives:
+        return out
+    if not positives and len(negatives) == 1:
+        out.result = Negated(negatives[0])
+        return out
+    result = positives[0] if positives else engine.everything()
+    for p in positives[1:]:
+        result = result & p
+    for n in negatives:
+        result = result.without(n)
+    out.result = result
+    words = [c.text for c in children if isinstance(c, P.Text) and not c.quoted]
+    if len(words) > 1 and not negated and all(w.isascii() and w.isalnum() for w in words):
+        # English words typed one after another: paragraphs where they stand together as typed rank first.
+        # (Chinese typed with spaces between has been cut by the user on purpose, so it is left alone.)
+        together = engine.exact(analyze(" ".join(words), None))
+        out.demotions.append(result.mask & ~together.mask)
+    return out
+
+
+def match_clause(clause: Clause, engine: Engine) -> tuple[Result, np.ndarray | None]:
+    """(what the clause matches, the paragraphs among them that match it only loosely, or None). A word: its stem
+    in the words field, loosely where the form typed is absent. A string: paragraphs holding it exactly, scored on
+    both fields, and (unless quoted) paragraphs holding all its words apart, scored on the words field, loosely."""
+    if clause.kind == "word":
+        stemmed = engine.term("words", next(iter(clause.english_terms)), WORDS_WEIGHT)
+        if not stemmed.mask.any():
+            return stemmed, None
+        surface = engine.term("grams", clause.readings[0].units[0])
+        return stemmed, stemmed.mask & ~surface.mask
+    result, apart_mask = None, None
+    for reading in clause.readings:
+        exact = engine.exact(reading, GRAMS_WEIGHT)
+        # The string's meaning-bearing words add their words-field score wherever the string stands.
+        meaning = engine.all_words(reading, WORDS_WEIGHT) if reading.words else engine.nothing()
+        found = Result(exact.mask, np.where(exact.mask, exact.score + meaning.score, 0).astype(np.float32))
+        words = apart_words(reading)
+        if words and not clause.quoted:
+            apart = engine.all_words_of(words, WORDS_WEIGHT).without(found)
+            apart_mask = apart.mask if apart_mask is None else (apart_mask | apart.mask)
+            found = found | apart
+        result = found if result is None else (result | found)
+    return result, apart_mask

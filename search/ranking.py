@@ -1,0 +1,61 @@
+"""Ranking: paragraphs matching every clause exactly first, then BM25F over both fields, with a bonus for clauses
+standing close together; ties keep corpus order."""
+from __future__ import annotations
+
+import numpy as np
+
+from jiaokan.search.clauses import Clause
+from jiaokan.search.engine import Result
+from jiaokan.search.index import CorpusIndex
+from jiaokan.search.spans import clause_spans, marking_analysis
+
+# Proximity: added to the BM25F score when the query's clauses sit within a few units of each other, at most
+# about one strong term's worth, so it reorders near-ties without overriding what BM25F says about term weight.
+PROXIMITY_BONUS = 3.0
+PROXIMITY_WINDOW = 20
+TIER = 1e6
+
+
+def rank_key(matched: Result, demotions: list[np.ndarray]) -> np.ndarray:
+    """Score less a tier for each loose match (a string's words apart, another form of a word, words not
+    together as typed): such paragraphs rank below every paragraph matching exactly (scores stay far below
+    TIER). A paragraph that lacks a clause altogether, as in an OR, is not demoted for it."""
+    key = matched.score.astype(np.float64)
+    for mask in demotions:
+        key = key - TIER * mask
+    return key
+
+
+def apply_proximity(
+    index: CorpusIndex, ranked: np.ndarray, key: np.ndarray, clauses: list[Clause]
+) -> list[tuple[int, float]]:
+    """(docnum, bonus) for the leading candidates, re-sorted with a bonus for the clauses standing close
+    together. The bonus is far below a tier, so it only reorders within one."""
+    positive = [c for c in clauses if not c.negated]
+    if len(positive) < 2 or len(ranked) < 2:
+        return [(int(d), 0.0) for d in ranked]
+    paragraphs = index.paragraphs
+    adjusted = []
+    for docnum in ranked:
+        docnum = int(docnum)
+        bonus = proximity(paragraphs[docnum]["text"], positive)
+        adjusted.append((-(key[docnum] + bonus), docnum, bonus))
+    adjusted.sort()
+    return [(d, bonus) for _, d, bonus in adjusted]
+
+
+def proximity(text: str, clauses: list[Clause]) -> float:
+    """PROXIMITY_BONUS when one occurrence of every clause fits in a few characters, less as the window widens."""
+    doc = marking_analysis(text)
+    per_clause = [clause_spans(doc, c) for c in clauses]
+    if not all(per_clause):
+        return 0.0
+    events = sorted((start, i) for i, spans in enumerate(per_clause) for start, _ in spans)
+    best = None
+    last: dict[int, int] = {}
+    for pos, i in events:
+        last[i] = pos
+        if len(last) == len(per_clause):
+            width = pos - min(last.values())
+            best = width if best is None else min(best, width)
+    return PROXIMITY_BONUS / (1 + best / 10) if best is not None else 0.0

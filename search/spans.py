@@ -1,0 +1,67 @@
+"""Where a query's clauses occur in a paragraph, as code-point offsets into its stored text: for highlights,
+proximity and "via". Exact strings are located by the matcher the engine confirms with (search/matching.py)."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from jiaokan.search import query_parser as P
+from jiaokan.search.analysis import Analysis, analyze
+from jiaokan.search.clauses import Clause, apart_words, make_clause
+from jiaokan.search.highlight import merge_spans, unit_spans
+from jiaokan.search.matching import find_exact, find_words
+
+
+@lru_cache(maxsize=1024)
+def marking_analysis(text: str) -> Analysis:
+    """A paragraph analysed for locating matches (no segmentation), shared by proximity, highlights and "via":
+    the same few paragraphs are looked at several times per search, and again by the next page."""
+    return analyze(text, None)
+
+
+def exact_spans(doc: Analysis, c: Clause) -> list[tuple[int, int]]:
+    """Every occurrence of the clause's string as typed (any of its readings), as offsets into the stored text;
+    for a word clause, every word with its stem."""
+    if c.kind == "word":
+        return unit_spans(doc, find_words(doc, c.english_terms))
+    text = doc.folded.text
+    return [doc.folded.span(s, e) for reading in c.readings for s, e in find_exact(text, reading)]
+
+
+def clause_spans(doc: Analysis, c: Clause) -> list[tuple[int, int]]:
+    """Where one clause occurs in an analysed paragraph: the exact string wherever it stands; for a string found
+    only through its words apart, each of its words; for an English word, every word with the same stem."""
+    exact = exact_spans(doc, c)
+    if exact or c.quoted or c.kind == "word":
+        return exact
+    text = doc.folded.text
+    for reading in c.readings:
+        words = apart_words(reading)
+        found = [find_exact(text, analyze(word, None)) for word in words]
+        if words and all(found):
+            return [doc.folded.span(s, e) for spans in found for s, e in spans]
+    return []
+
+
+def highlight_spans(text: str, clauses: list[Clause]) -> list[list[int]]:
+    """Every occurrence of every positive clause in `text`, as merged [start, end) code-point offsets."""
+    positive = [c for c in clauses if not c.negated]
+    if not positive:
+        return []
+    doc = marking_analysis(text)
+    return merge_spans([span for c in positive for span in clause_spans(doc, c)])
+
+
+def via_terms(text: str, expansion_clauses: list[Clause], index) -> list[str]:
+    """The equivalents a paragraph holds in place of the query term they translate (for "NATO 扩张" a paragraph
+    with 北约 and 扩张 is found via 北约)."""
+    if not expansion_clauses:
+        return []
+    doc = marking_analysis(text)
+    via = []
+    for c in expansion_clauses:
+        if not clause_spans(doc, c):
+            continue
+        source = make_clause(P.Text(c.via.query), index, negated=False)
+        if source is None or not clause_spans(doc, source):
+            via.append(c.text)
+    return list(dict.fromkeys(via))
