@@ -205,7 +205,7 @@ def time_jiaokan(index, queries, warmup, **kwargs) -> list[dict]:
         started = time.perf_counter()
         result = search(index, q, per_page=10, **kwargs)
         ms = (time.perf_counter() - started) * 1000
-        rows.append({"class": cls, "query": q, "ms": ms, "total": result["total"]})
+        rows.append({"class": cls, "query": q, "ms": ms, "total": result.total})
     return rows
 
 

@@ -1,8 +1,44 @@
 """OpenAPI 3 description of the JSON API, with the limits search/ enforces."""
 from __future__ import annotations
 
+import dataclasses
+import types
+import typing
+
+from jiaokan.search import results
 from jiaokan.search.searching import LANGS, MAX_PER_PAGE, MAX_QUERY_CHARS
 from jiaokan.web.params import DEFAULT_PER_PAGE
+
+
+def dataclass_schema(cls) -> dict:
+    """The schema of a result type (search/results.py), read from its field types: what to_json makes of it."""
+    hints = typing.get_type_hints(cls)
+    properties, required = {}, []
+    for f in dataclasses.fields(cls):
+        properties[f.name] = _type_schema(hints[f.name])
+        if not f.metadata.get("omit_if_none"):
+            required.append(f.name)
+    return {"type": "object", "required": required, "properties": properties}
+
+
+def _type_schema(t) -> dict:
+    args = typing.get_args(t)
+    origin = typing.get_origin(t)
+    if origin in (typing.Union, types.UnionType):
+        inner = [a for a in args if a is not type(None)]
+        return {**_type_schema(inner[0]), "nullable": True}
+    if origin is list:
+        return {"type": "array", "items": _type_schema(args[0])}
+    if origin is dict:
+        return {"type": "object", "additionalProperties": _type_schema(args[1])}
+    if dataclasses.is_dataclass(t):
+        return {"$ref": f"#/components/schemas/{t.__name__}"}
+    simple = {str: "string", int: "integer", float: "number", bool: "boolean", dict: "object"}
+    return {"type": simple[t]}
+
+
+# Result types described from their definitions (the others below are written out, with their descriptions).
+_GENERATED = (results.AlsoIn, results.OtherVersion, results.ClauseReading, results.Filters, results.ConcordanceLine)
 
 
 def _error(description: str) -> dict:
@@ -182,6 +218,7 @@ def openapi_spec(languages: list[str] | None = None) -> dict:
         },
         "components": {
             "schemas": {
+                **{cls.__name__: dataclass_schema(cls) for cls in _GENERATED},
                 "Error": {
                     "type": "object",
                     "required": ["error"],
@@ -221,9 +258,9 @@ def openapi_spec(languages: list[str] | None = None) -> dict:
                         "via": {"type": "array", "items": {"type": "string"}, "example": ["北约"],
                                 "description": "With translate: the equivalents of query terms this hit was found "
                                                "through; empty for a hit that holds the query's own words"},
-                        "also_in": {"type": "array", "items": {"type": "object"},
+                        "also_in": {"type": "array", "items": {"$ref": "#/components/schemas/AlsoIn"},
                                     "description": "With collapse: the passage's other versions that match too"},
-                        "other_versions": {"type": "array", "items": {"type": "object"},
+                        "other_versions": {"type": "array", "items": {"$ref": "#/components/schemas/OtherVersion"},
                                            "description": "With collapse: what the passage's non-matching versions "
                                                           "say where this one matched"},
                         "lacking": {"type": "object", "additionalProperties": {"type": "string"},
@@ -240,10 +277,10 @@ def openapi_spec(languages: list[str] | None = None) -> dict:
                             "type": "object",
                             "description": "The clauses and filters the query was read as, and the expansions used",
                             "properties": {
-                                "clauses": {"type": "array", "items": {"type": "object"}},
+                                "clauses": {"type": "array", "items": {"$ref": "#/components/schemas/ClauseReading"}},
                                 "expansions": {"type": "array", "items": {"$ref": "#/components/schemas/Expansion"},
                                                "description": "Empty without translate"},
-                                "filters": {"type": "object"},
+                                "filters": {"$ref": "#/components/schemas/Filters"},
                             },
                         },
                         "total": {"type": "integer", "minimum": 0, "description": "Results: passages or paragraphs"},
