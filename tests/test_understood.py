@@ -9,7 +9,7 @@ import shutil
 import pytest
 
 from jiaokan.search.query_parser import parse
-from jiaokan.search.searching import search
+from as_written import search_function as search
 
 
 def found(index, query: str, **kwargs) -> list[tuple[str, tuple[str, ...]]]:
