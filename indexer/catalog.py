@@ -224,7 +224,8 @@ def read_version_text(version: Version) -> str:
     except UnicodeDecodeError as e:
         line = raw.count(b"\n", 0, e.start) + 1
         raise CorpusError(
-            f"{version.path}: not valid UTF-8 at byte {e.start} (line {line}) in version {version.id!r}"
+            f"{version.path}: not valid UTF-8 at byte {e.start} (line {line}) in version {version.id!r}; "
+            "save it as UTF-8 (a GB18030 text: iconv -f GB18030 -t UTF-8)"
         ) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 

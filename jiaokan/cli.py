@@ -98,6 +98,8 @@ def index(index_path, corpus_dir, force):
         report = build_index(path, _corpus_dir(corpus_dir), force=force)
     except CorpusError as e:
         raise UserError(str(e)) from None
+    except OSError as e:  # a folder the user cannot write to, a full disk
+        raise UserError(f"{e.filename or path}: cannot write the index: {e.strerror or e}") from None
     versions = ", ".join(f"{v} {n}" for v, n in report.versions.items())
     if report.built:
         click.echo(
@@ -217,6 +219,8 @@ def serve(index_path, corpus_dir, host, port, threads):
         report = build_index(path, _corpus_dir(corpus_dir))
     except CorpusError as e:
         raise UserError(str(e)) from None
+    except OSError as e:
+        raise UserError(f"{e.filename or path}: cannot write the index: {e.strerror or e}") from None
     if report.built:
         click.echo(f"built {path}: {report.paragraphs} paragraphs in {report.seconds:.2f} s")
 

@@ -327,3 +327,20 @@ def test_the_web_shows_a_paragraphs_heading_path_and_language(fixture_index):
     found = client.get("/api/search?q=%D0%B1%D0%B8%D0%B1%D0%BB%D0%B8%D0%BE%D1%82%D0%B5%D0%BA%D0%B0&lang=ru").get_json()
     assert found["total"] >= 1 and found["hits"][0]["lang"] == "ru"
     assert client.get("/api/paragraphs/law-2020-015").get_json()["paragraph"]["headings"][-1] == "第二节 管理"
+
+
+def test_an_index_path_that_cannot_be_written_is_one_line(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    message = one_line_error(jiaokan("index", "--corpus", FIXTURES, "--index", blocker / "index"))
+    assert "cannot write the index" in message
+
+
+def test_a_text_that_is_not_utf8_says_how_to_convert_it(tmp_path):
+    corpus = tmp_path / "c"
+    jiaokan("init", corpus)
+    gbk = tmp_path / "gbk.txt"
+    gbk.write_bytes("关于延长开放时间的通知\n\n特此通知。\n".encode("gb18030"))
+    run = jiaokan("add", gbk, "--corpus", corpus, "--statement", "s", "--title", "通知", "--version", "v", "--format", "text")
+    assert "not valid UTF-8" in one_line_error(run) and "iconv -f GB18030" in run.stderr
+    assert not list((corpus / "texts").iterdir())  # nothing left behind
