@@ -11,9 +11,13 @@ import re
 import unicodedata
 from collections import Counter
 
-from jiaokan.search.units import HAN_RE
+from jiaokan.search.units import HAN, HAN_RE
 
 _HAN = HAN_RE
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+_CYRILLIC_LETTER = re.compile(r"[\u0400-\u0481\u048a-\u04ff]")  # the block without its sign and combining marks
+# Any other word character but digits and '_': letters of other scripts (checked one by one).
+_OTHER_LETTER = re.compile(rf"[^\W\d_A-Za-z{HAN}\u0400-\u0481\u048a-\u04ff]")
 _KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9d]")
 _HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
 
@@ -31,10 +35,12 @@ NO_LETTERS = ""
 def detect_lang(text: str) -> str:
     """The language label of a paragraph, or NO_LETTERS when it has no letters to tell by."""
     counts: Counter[str] = Counter()
-    for ch in text:
-        if _HAN.match(ch):
-            counts["zh"] += 1
-        elif _KANA.match(ch):
+    # Han, ASCII letters and Cyrillic by whole-string counts (most text is only these); the rest letter by letter.
+    for lang, pattern in (("zh", _HAN), ("en", _ASCII_LETTER), ("ru", _CYRILLIC_LETTER)):
+        if n := len(pattern.findall(text)):
+            counts[lang] += n
+    for ch in _OTHER_LETTER.findall(text):
+        if _KANA.match(ch):
             counts["ja"] += 1
         elif _HANGUL.match(ch):
             counts["ko"] += 1

@@ -290,12 +290,16 @@ def compare(index_path, corpus_dir, a, b, statement, as_json):
 
 
 @main.command()
-@click.argument("folder", type=click.Path(path_type=Path))
+@click.argument("folder", type=click.Path(path_type=Path), required=False)
 def init(folder):
-    """Make a new corpus folder: a catalog with its documented header and no entries, and texts/."""
+    """Make a new corpus folder (FOLDER, else $JIAOKAN_CORPUS): a catalog with its documented header and no
+    entries, and texts/."""
     from jiaokan.indexer.corpus_files import init_corpus
     from jiaokan.indexer.errors import CorpusError
 
+    folder = folder or (Path(os.environ["JIAOKAN_CORPUS"]) if os.environ.get("JIAOKAN_CORPUS") else None)
+    if folder is None:
+        raise UserError("name the new corpus folder: jiaokan init DIR (or set JIAOKAN_CORPUS)")
     try:
         init_corpus(folder)
     except CorpusError as e:

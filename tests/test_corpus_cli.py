@@ -74,6 +74,9 @@ def test_init_makes_a_documented_empty_corpus(tmp_path):
     assert "already" in one_line_error(again)
     empty = jiaokan("check", "--corpus", corpus)
     assert "no [[version]] entries" in one_line_error(empty)
+    from_env = jiaokan("init", env={"JIAOKAN_CORPUS": str(tmp_path / "from-env")})
+    assert from_env.returncode == 0 and (tmp_path / "from-env" / "catalog.toml").is_file()
+    assert "jiaokan init DIR" in one_line_error(jiaokan("init"))
 
 
 def test_add_copies_byte_for_byte_writes_the_entry_and_builds_nothing(grown):
