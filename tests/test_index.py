@@ -197,7 +197,8 @@ def _builds(link: Path) -> list[str]:
 def test_rebuild_only_when_stale(tmp_path, corpus_copy):
     link = tmp_path / "idx" / "index"
     first = build_index(link, corpus_copy, progress=None)
-    assert first.built and first.paragraphs == 227 and len(first.versions) == 5
+    catalog = load_catalog(corpus_copy)
+    assert first.built and first.paragraphs == len(corpus_paragraphs(catalog)) and len(first.versions) == len(catalog.versions)
     target = os.readlink(link)
 
     again = build_index(link, corpus_copy, progress=None)
