@@ -169,8 +169,9 @@ def paragraphs(index_path, corpus_dir, version_id, as_json):
 @click.option("--page", default=1, show_default=True, type=int, help="Page of hits.")
 @click.option("--no-collapse", is_flag=True, help="One result per paragraph, not per passage.")
 @click.option("--no-translate", is_flag=True, help="Do not also search the terms' equivalents in the other language.")
-@click.option("--json", "as_json", is_flag=True, help="Print {query, total, hits, facets, took_ms} as JSON.")
-def search(index_path, corpus_dir, query, versions, lang, section, limit, page, no_collapse, no_translate, as_json):
+@click.option("--exact", is_flag=True, help="Only paragraphs holding the query as typed (no words apart, no translations).")
+@click.option("--json", "as_json", is_flag=True, help="Print {query, total, by_match, hits, facets, took_ms} as JSON.")
+def search(index_path, corpus_dir, query, versions, lang, section, limit, page, no_collapse, no_translate, exact, as_json):
     """Search the index. Exit status: 0 with hits, 1 with none, 2 for a bad query or a missing index."""
     from jiaokan.search.errors import SearchError
     from jiaokan.search.index import open_index
@@ -188,12 +189,14 @@ def search(index_path, corpus_dir, query, versions, lang, section, limit, page, 
             per_page=limit,
             collapse=not no_collapse,
             translate=not no_translate,
+            match="exact" if exact else "all",
         ))
     except SearchError as e:
         raise UserError(str(e)) from None
     if as_json:
         _echo_json(
-            {k: result[k] for k in ("query", "total", "counts", "total_paragraphs", "hits", "facets", "took_ms", "understood")}
+            {k: result[k] for k in ("query", "total", "counts", "total_paragraphs", "by_match", "hits", "facets", "took_ms",
+                                    "understood")}
         )
     else:
         _print_hits(result)
@@ -389,13 +392,19 @@ def _print_hits(result: dict) -> None:
 
     colour = sys.stdout.isatty()
     start, end = ("\x1b[1;31m", "\x1b[0m") if colour else ("【", "】")
+    previous = None
     for hit in result["hits"]:
+        if previous == "exact" and hit["match"] != "exact":
+            click.echo("---- not the exact wording below ----\n")
+        previous = hit["match"]
         via = f"  via {', '.join(hit['via'])}" if hit.get("via") else ""
-        click.echo(f"{hit['id']}  {hit['version']} · {hit['section']} · {hit['lang']}  (score {hit['score']}){via}")
+        click.echo(
+            f"{hit['id']}  [{hit['match']}]  {hit['version']} · {hit['section']} · {hit['lang']}  (score {hit['score']}){via}"
+        )
         text = hit["snippet"].replace("<mark>", start).replace("</mark>", end)
         click.echo("  " + html.unescape(text))
         for other in hit.get("also_in", []):
-            click.echo(f"  also in {other['version']} ({other['id']}): {other['note']}")
+            click.echo(f"  also in {other['version']} ({other['id']}) [{other['match']}]: {other['note']}")
         for other in hit.get("other_versions", []):
             said = " / ".join(w for w in other.get("wording", []) if w) or other["note"]
             click.echo(f"  {other['version']} ({other['id']}) says: {said}")
@@ -407,4 +416,7 @@ def _print_hits(result: dict) -> None:
         f"page {result['page']} of {result['pages']} ({result['took_ms']} ms)",
         err=not shown,
     )
+    n = result["by_match"]
+    if shown:
+        click.echo(f"paragraphs: {n['exact']} exact, {n['words']} by words apart, {n['translation']} through a translation")
 

@@ -21,6 +21,7 @@ from functools import lru_cache
 from jiaokan.search.folding import Folded, fold
 from jiaokan.search.segmenter import Dictionary
 from jiaokan.search.units import HAN_RE as _HAN_CHAR
+from jiaokan.search.units import clitic_base
 from jiaokan.search.units import UNIT_RE as _UNIT
 
 
@@ -45,14 +46,22 @@ class Analysis:
         return self.folded.span(self.unit_starts[first_unit], self.unit_ends[last_unit])
 
     def gram_counts(self) -> dict[str, int]:
-        """grams-field terms and how often each occurs: every unit, and every pair of touching units."""
+        """grams-field terms and how often each occurs: every unit, and every pair of touching units. A Latin word
+        with a possessive or contraction (asean's) also counts as its base (asean), alone and as the end of the pair
+        it ends, so a string typed without the ending finds it (search/units.py CLITICS)."""
         counts: dict[str, int] = {}
-        units, adjacent = self.units, self.adjacent
+        units, adjacent, han = self.units, self.adjacent, self.han
         for p, u in enumerate(units):
             counts[u] = counts.get(u, 0) + 1
             if p < len(adjacent) and adjacent[p]:
                 pair = self.gram(p)
                 counts[pair] = counts.get(pair, 0) + 1
+            base = None if han[p] else clitic_base(u)
+            if base:
+                counts[base] = counts.get(base, 0) + 1
+                if p and adjacent[p - 1]:
+                    pair = (units[p - 1] + base) if han[p - 1] else (units[p - 1] + " " + base)
+                    counts[pair] = counts.get(pair, 0) + 1
         return counts
 
     def word_counts(self) -> dict[str, int]:
@@ -124,6 +133,5 @@ def english_term(word: str) -> str:
     if _CYRILLIC.search(word):
         with _russian_lock:  # a Snowball stemmer object keeps its state while it works
             return _russian_stemmer().stemWord(word)
-    if word.endswith(("'s", "’s")):
-        word = word[:-2]
+    word = clitic_base(word) or word
     return stem(word) if not word.isdigit() else word

@@ -15,6 +15,7 @@ import numpy as np
 from jiaokan.search import query_parser as P
 from jiaokan.search.analysis import analyze
 from jiaokan.search.clauses import Clause, apart_words, make_clause
+from jiaokan.search.demotion import WORDS, Demotion
 from jiaokan.search.engine import Engine, Result
 from jiaokan.search.expansion import Expanded, phrase_spans, with_translations
 from jiaokan.search.index import CorpusIndex
@@ -42,7 +43,7 @@ class Evaluated:
     clauses: list[Clause] = field(default_factory=list)
     # Masks of paragraphs that match only loosely (words apart, another form of an English word, only through a
     # translation): each ranks them a tier below the exact ones.
-    demotions: list[np.ndarray] = field(default_factory=list)
+    demotions: list[Demotion] = field(default_factory=list)
     expansions: list[Expansion] = field(default_factory=list)
     expansion_clauses: list[Clause] = field(default_factory=list)
 
@@ -78,7 +79,7 @@ def _evaluate_text(node: P.Text, index: CorpusIndex, translate: bool, negated: b
     result, apart = match_clause(clause, index.engine)
     out = Evaluated(result, [clause])
     if apart is not None and not negated:
-        out.demotions.append(apart)
+        out.demotions.append(Demotion(apart, WORDS))
     if translate and not negated:
         expanded = with_translations(result, lookup(index, node.text), index, GRAMS_WEIGHT)
         out.result = expanded.result
@@ -137,7 +138,7 @@ def _evaluate_group(node, index: CorpusIndex, translate: bool, negated: bool) ->
         # English words typed one after another: paragraphs where they stand together as typed rank first.
         # (Chinese typed with spaces between has been cut by the user on purpose, so it is left alone.)
         together = engine.exact(analyze(" ".join(words), None))
-        out.demotions.append(result.mask & ~together.mask)
+        out.demotions.append(Demotion(result.mask & ~together.mask, WORDS))
     return out
 
 

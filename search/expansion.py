@@ -9,6 +9,7 @@ import numpy as np
 
 from jiaokan.search import query_parser as P
 from jiaokan.search.clauses import Clause, translation_clause
+from jiaokan.search.demotion import TRANSLATION, Demotion
 from jiaokan.search.engine import Result
 from jiaokan.search.index import CorpusIndex
 from jiaokan.search.translation import Expansion, english_spans
@@ -20,7 +21,7 @@ TRANSLATION_WEIGHT = 0.5
 @dataclass
 class Expanded:
     result: Result  # the direct matches or any paragraph holding an equivalent
-    demotions: list[np.ndarray] = field(default_factory=list)  # the paragraphs found only through an equivalent
+    demotions: list = field(default_factory=list)  # Demotion: the paragraphs found only through an equivalent
     expansions: list[Expansion] = field(default_factory=list)  # the equivalents that found something
     expansion_clauses: list[Clause] = field(default_factory=list)  # the same, as clauses to mark
 
@@ -44,7 +45,7 @@ def with_translations(direct: Result, expansions: list[Expansion], index: Corpus
             out.expansion_clauses.append(clause)
     only_via = via.mask & ~direct.mask
     if only_via.any():
-        out.demotions.append(only_via)
+        out.demotions.append(Demotion(only_via, TRANSLATION))
         out.result = direct | Result(only_via, np.where(only_via, via.score, 0).astype(np.float32))
     return out
 

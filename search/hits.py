@@ -9,7 +9,9 @@ from jiaokan.search.spans import highlight_spans, via_terms
 from jiaokan.search.wording import differences, summary
 
 
-def make_hit(index: CorpusIndex, docnum: int, score: float, clauses: list[Clause], expansion_clauses: list[Clause]) -> Hit:
+def make_hit(
+    index: CorpusIndex, docnum: int, score: float, match: str, clauses: list[Clause], expansion_clauses: list[Clause]
+) -> Hit:
     stored = index.paragraphs[docnum]  # document numbers follow corpus order
     text = stored["text"]
     spans = highlight_spans(text, clauses + expansion_clauses)
@@ -27,10 +29,11 @@ def make_hit(index: CorpusIndex, docnum: int, score: float, clauses: list[Clause
         highlights=spans,
         snippet=snippet(text, spans),
         via=via_terms(text, expansion_clauses, index),
+        match=match,
     )
 
 
-def collate_hit(index: CorpusIndex, hit: Hit, mask, clauses: list[Clause]) -> Hit:
+def collate_hit(index: CorpusIndex, hit: Hit, mask, match_of, clauses: list[Clause]) -> Hit:
     """The hit with its passage's other versions that match ("also_in", each with its highlights and how its
     wording differs from the hit's), the wording of those that don't where the hit matched ("other_versions"), and
     the versions that lack the passage ("lacking")."""
@@ -48,7 +51,8 @@ def collate_hit(index: CorpusIndex, hit: Hit, mask, clauses: list[Clause]) -> Hi
         if mask[docnum]:
             spans = highlight_spans(other["text"], clauses)
             hit.also_in.append(
-                AlsoIn(pid, version, other["lang"], note, spans, snippet(other["text"], spans), list(diffs))
+                AlsoIn(pid, version, other["lang"], note, spans, snippet(other["text"], spans), list(diffs),
+                       match_of(docnum))
             )
         else:
             # Where the hit matched, what does this version say instead?

@@ -9,7 +9,7 @@ first unit with str.find and walks the text's units from there with the one comp
 from __future__ import annotations
 
 from jiaokan.search.analysis import Analysis
-from jiaokan.search.units import UNIT_RE, starts_unit
+from jiaokan.search.units import UNIT_RE, clitic_base, starts_unit
 
 
 def chain_terms(a: Analysis) -> list[str]:
@@ -57,24 +57,40 @@ def holds_exact(text: str, q: Analysis) -> bool:
 def _match_at(text: str, pos: int, q: Analysis) -> int | None:
     """End of the occurrence of `q` starting at `pos` (where its first unit's characters stand), or None."""
     units, han, adjacent = q.units, q.han, q.adjacent
+    last = len(units) - 1
     if han[0]:
         end = pos + 1
     else:
         if not starts_unit(text, pos):
             return None
         m = UNIT_RE.match(text, pos)
-        if m is None or m.group() != units[0]:
+        end = _unit_end(m, units[0], last == 0)
+        if end is None:
             return None
-        end = m.end()
     for k in range(1, len(units)):
         m = UNIT_RE.search(text, end)
-        if m is None or m.group() != units[k]:
+        if m is None:
             return None
         if adjacent[k - 1] and m.start() > end:
             if han[k - 1] or han[k] or not text[end : m.start()].isspace():
                 return None
-        end = m.end()
+        end = _unit_end(m, units[k], k == last)
+        if end is None:
+            return None
     return end
+
+
+def _unit_end(m, unit: str, is_last: bool) -> int | None:
+    """Where the query unit ends in the text unit `m`: the same unit, or, for the query's last unit, the unit with
+    a possessive or contraction added (the occurrence then ends before the ending)."""
+    if m is None:
+        return None
+    found = m.group()
+    if found == unit:
+        return m.end()
+    if is_last and clitic_base(found) == unit:
+        return m.start() + len(unit)
+    return None
 
 
 def find_words(doc: Analysis, terms: set[str]) -> list[tuple[int, int]]:

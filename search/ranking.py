@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from jiaokan.search.clauses import Clause
+from jiaokan.search.demotion import Demotion
 from jiaokan.search.engine import Result
 from jiaokan.search.index import CorpusIndex
 from jiaokan.search.spans import clause_spans, marking_analysis
@@ -16,13 +17,13 @@ PROXIMITY_WINDOW = 20
 TIER = 1e6
 
 
-def rank_key(matched: Result, demotions: list[np.ndarray]) -> np.ndarray:
+def rank_key(matched: Result, demotions: list[Demotion]) -> np.ndarray:
     """Score less a tier for each loose match (a string's words apart, another form of a word, words not
     together as typed): such paragraphs rank below every paragraph matching exactly (scores stay far below
     TIER). A paragraph that lacks a clause altogether, as in an OR, is not demoted for it."""
     key = matched.score.astype(np.float64)
-    for mask in demotions:
-        key = key - TIER * mask
+    for d in demotions:
+        key = key - TIER * d.mask
     return key
 
 

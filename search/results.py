@@ -24,6 +24,7 @@ class AlsoIn:
     highlights: Spans
     snippet: str
     differences: list[dict]
+    match: str  # exact | words | translation, as Hit.match
 
 
 @dataclass
@@ -54,6 +55,9 @@ class Hit:
     highlights: Spans
     snippet: str  # HTML: escaped text with <mark> around matches, … where cut
     via: list[str] = field(default_factory=list)  # equivalents of query terms the hit was found through
+    # exact: every clause as typed (after folding); words: some only by its words (apart, another form, not together
+    # as typed); translation: some only through an equivalent (see via).
+    match: str = "exact"
     # With collapse only:
     also_in: list[AlsoIn] | None = field(default=None, metadata=OMIT_IF_NONE)
     other_versions: list[OtherVersion] | None = field(default=None, metadata=OMIT_IF_NONE)
@@ -93,12 +97,23 @@ class Understood:
 
 
 @dataclass
+class ByMatch:
+    """Matching paragraphs by how they match (they add up to total_paragraphs)."""
+
+    exact: int
+    words: int
+    translation: int
+
+
+@dataclass
 class SearchPage:
     query: str
     understood: Understood
     total: int  # results: passages or paragraphs, as `counts` says
     counts: str  # passages | paragraphs
     total_paragraphs: int
+    by_match: ByMatch
+    match: str  # all | exact: what was asked for (match=exact returns only exact matches)
     page: int
     per_page: int
     pages: int

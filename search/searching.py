@@ -19,13 +19,14 @@ import numpy as np
 
 from jiaokan.search import query_parser as P
 from jiaokan.search.clauses import MAX_QUERY_CHARS, Clause
+from jiaokan.search.demotion import EXACT, MATCHES, match_kinds
 from jiaokan.search.engine import Result
 from jiaokan.search.errors import BadQuery
 from jiaokan.search.evaluation import Negated, evaluate
 from jiaokan.search.hits import collate_hit, make_hit
 from jiaokan.search.index import CorpusIndex
 from jiaokan.search.ranking import PROXIMITY_WINDOW, apply_proximity, rank_key
-from jiaokan.search.results import ClauseReading, ExpansionUsed, Filters, SearchPage, Understood
+from jiaokan.search.results import ByMatch, ClauseReading, ExpansionUsed, Filters, SearchPage, Understood
 from jiaokan.search.translation import Expansion
 
 MAX_PER_PAGE = 100
@@ -45,14 +46,24 @@ class Selection:
     matched: Result
     mask: np.ndarray  # the paragraphs that match the query and every filter
     key: np.ndarray  # rank key per paragraph (search/ranking.py)
+    kinds: np.ndarray  # per paragraph, how it matches: an index into MATCHES (search/demotion.py)
     by_version: np.ndarray
     by_lang: np.ndarray
     clauses: list[Clause]
     expansions: list[Expansion]
     expansion_clauses: list[Clause]
 
-    def paragraph_ids(self, index: CorpusIndex) -> list[str]:
-        return [index.paragraphs[i]["id"] for i in np.flatnonzero(self.mask)]
+    def paragraph_ids(self, index: CorpusIndex, match: str | None = None) -> list[str]:
+        """The matching paragraphs' ids, in corpus order; with `match`, only those matching that way."""
+        mask = self.mask if match is None else self.mask & (self.kinds == MATCHES.index(match))
+        return [index.paragraphs[i]["id"] for i in np.flatnonzero(mask)]
+
+    def match_of(self, docnum: int) -> str:
+        return MATCHES[int(self.kinds[docnum])]
+
+    def by_match(self) -> ByMatch:
+        counts = np.bincount(self.kinds[self.mask], minlength=len(MATCHES))
+        return ByMatch(*(int(n) for n in counts))
 
 
 def select(
@@ -63,8 +74,12 @@ def select(
     lang: str | None = None,
     section: str | None = None,
     translate: bool = True,
+    match: str = "all",
 ) -> Selection:
-    """Every paragraph `query` matches under the filters (the first half of `search`, before paging and hits)."""
+    """Every paragraph `query` matches under the filters (the first half of `search`, before paging and hits);
+    with match="exact" only the paragraphs that match it exactly (facets count those too)."""
+    if match not in ("all", EXACT):
+        raise BadQuery(f"match must be all or exact; got {match!r}")
     query = query or ""
     if len(query) > MAX_QUERY_CHARS:
         raise BadQuery(f"the query is {len(query)} characters long; the limit is {MAX_QUERY_CHARS}")
@@ -96,16 +111,19 @@ def select(
         matched, clauses, demotions, expansions, expansion_clauses = engine.everything(), [], [], [], []
     else:
         raise BadQuery("the query is empty")
+    kinds = match_kinds(matched.mask, demotions)
     version_mask = engine.value_mask("version", versions) if versions else None
     lang_mask = engine.value_mask("lang", [lang]) if lang else None
     section_mask = engine.value_mask("section", [section]) if section else None
     base = matched.mask if section_mask is None else matched.mask & section_mask
+    if match == EXACT:
+        base = base & (kinds == 0)
     by_lang = base if version_mask is None else base & version_mask
     by_version = base if lang_mask is None else base & lang_mask
     mask = by_lang if lang_mask is None else by_lang & lang_mask
     return Selection(
-        query, Filters(versions, lang, section), matched, mask, rank_key(matched, demotions), by_version, by_lang,
-        clauses, expansions, expansion_clauses,
+        query, Filters(versions, lang, section), matched, mask, rank_key(matched, demotions), kinds, by_version,
+        by_lang, clauses, expansions, expansion_clauses,
     )
 
 
@@ -120,12 +138,15 @@ def search(
     per_page: int = 10,
     collapse: bool = True,
     translate: bool = True,
+    match: str = "all",
 ) -> SearchPage:
     """Search `index`. With `collapse` (the default) a passage that several versions carry is one result: its
     best-matching version, with the other versions that match "also in" it and the wording of those that don't;
     `total` then counts results (passages, and paragraphs outside any passage) and `total_paragraphs` paragraphs.
     With `translate` (the default) query terms also match through their equivalents in the other language and
-    their wording variants (search/translation.py), below direct matches; `understood.expansions` lists them."""
+    their wording variants (search/translation.py), below direct matches; `understood.expansions` lists them.
+    Each hit says how it matches (exact, words, translation) and `by_match` counts the paragraphs of each kind;
+    match="exact" returns only the exact ones."""
     started = time.perf_counter()
     if len(query or "") > MAX_QUERY_CHARS:
         raise BadQuery(f"the query is {len(query)} characters long; the limit is {MAX_QUERY_CHARS}")
@@ -133,7 +154,7 @@ def search(
         raise BadQuery(f"per_page must be between 1 and {MAX_PER_PAGE}")
     if page < 1:
         raise BadQuery("page must be 1 or more")
-    sel = select(index, query, versions=versions, lang=lang, section=section, translate=translate)
+    sel = select(index, query, versions=versions, lang=lang, section=section, translate=translate, match=match)
     engine = index.engine
 
     total_paragraphs = int(sel.mask.sum())
@@ -149,12 +170,15 @@ def search(
     window = ranked[(page - 1) * per_page :]
 
     hits = [
-        make_hit(index, docnum, float(sel.matched.score[docnum]) + bonus, sel.clauses, sel.expansion_clauses)
+        make_hit(
+            index, docnum, float(sel.matched.score[docnum]) + bonus, sel.match_of(docnum), sel.clauses,
+            sel.expansion_clauses,
+        )
         for docnum, bonus in window
     ]
     if collapse:
         marked = sel.clauses + sel.expansion_clauses
-        hits = [collate_hit(index, hit, sel.mask, marked) for hit in hits]
+        hits = [collate_hit(index, hit, sel.mask, sel.match_of, marked) for hit in hits]
     understood = Understood(
         clauses=[ClauseReading(**c.describe()) for c in sel.clauses],
         expansions=[ExpansionUsed(**e.describe()) for e in dict.fromkeys(sel.expansions)],
@@ -166,6 +190,8 @@ def search(
         total=total,
         counts="passages" if collapse else "paragraphs",
         total_paragraphs=total_paragraphs,
+        by_match=sel.by_match(),
+        match=match,
         page=page,
         per_page=per_page,
         pages=last_page,

@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from jiaokan.search import query_parser as P
 from jiaokan.search.analysis import Analysis, analyze
-from jiaokan.search.clauses import Clause, apart_words, make_clause
+from jiaokan.search.clauses import Clause, apart_words, make_clause, query_clauses
 from jiaokan.search.highlight import merge_spans, unit_spans
 from jiaokan.search.matching import find_exact, find_words
 
@@ -19,10 +19,8 @@ def marking_analysis(text: str) -> Analysis:
 
 
 def exact_spans(doc: Analysis, c: Clause) -> list[tuple[int, int]]:
-    """Every occurrence of the clause's string as typed (any of its readings), as offsets into the stored text;
-    for a word clause, every word with its stem."""
-    if c.kind == "word":
-        return unit_spans(doc, find_words(doc, c.english_terms))
+    """Every occurrence of the clause as typed (any of its readings; a word as typed, not its other forms), as
+    offsets into the stored text."""
     text = doc.folded.text
     return [doc.folded.span(s, e) for reading in c.readings for s, e in find_exact(text, reading)]
 
@@ -30,8 +28,10 @@ def exact_spans(doc: Analysis, c: Clause) -> list[tuple[int, int]]:
 def clause_spans(doc: Analysis, c: Clause) -> list[tuple[int, int]]:
     """Where one clause occurs in an analysed paragraph: the exact string wherever it stands; for a string found
     only through its words apart, each of its words; for an English word, every word with the same stem."""
+    if c.kind == "word":
+        return unit_spans(doc, find_words(doc, c.english_terms))
     exact = exact_spans(doc, c)
-    if exact or c.quoted or c.kind == "word":
+    if exact or c.quoted:
         return exact
     text = doc.folded.text
     for reading in c.readings:
@@ -49,6 +49,18 @@ def highlight_spans(text: str, clauses: list[Clause]) -> list[list[int]]:
         return []
     doc = marking_analysis(text)
     return merge_spans([span for c in positive for span in clause_spans(doc, c)])
+
+
+def exact_occurrences(index, text: str, query: str, translate: bool = True) -> list[tuple[int, int, str | None]]:
+    """For a concordance: (start, end, via) of every occurrence in `text` of what `query` matches exactly: each
+    string or phrase as typed, each of several separate words as typed, and (with `translate`) each equivalent
+    searched, with `via` naming it; never the pieces of a string found apart. Sorted by position."""
+    doc = marking_analysis(text)
+    found = set()
+    for c in query_clauses(index, query, translate):
+        if not c.negated:
+            found.update((s, e, c.via.target if c.via else None) for s, e in exact_spans(doc, c))
+    return sorted(found, key=lambda f: (f[0], f[1], f[2] or ""))
 
 
 def via_terms(text: str, expansion_clauses: list[Clause], index) -> list[str]:

@@ -24,6 +24,24 @@ WORD_CHAR_RE = re.compile(WORD_CHAR)
 APOSTROPHES = "'’"
 
 
+# What English adds to the end of a word without making it another word: the possessive and the contractions.
+# A phrase typed without them still matches where the text has them on its last word ("each other" finds "each
+# other's", "strengthen ASEAN" finds "strengthen ASEAN's"); irregular n't forms name their base.
+CLITICS = ("'s", "’s", "n't", "n’t", "'re", "’re", "'ve", "’ve", "'ll", "’ll", "'d", "’d", "'m", "’m")
+_IRREGULAR = {"can't": "can", "can’t": "can", "won't": "will", "won’t": "will", "shan't": "shall", "shan’t": "shall"}
+
+
+def clitic_base(word: str) -> str | None:
+    """The word a Latin word is with its possessive or contraction taken off ("asean's" -> "asean", "isn't" ->
+    "is"), or None when it carries none."""
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
+    for suffix in CLITICS:
+        if word.endswith(suffix) and len(word) > len(suffix):
+            return word[: -len(suffix)]
+    return None
+
+
 def is_han(ch: str) -> bool:
     return HAN_RE.match(ch) is not None
 

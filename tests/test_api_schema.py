@@ -17,6 +17,8 @@ CASES = [
     ("/api/search", "/api/search?version=un&page=2"),
     ("/api/search", "/api/search?q=" + quote("北约") + "&page=999"),
     ("/api/search", "/api/search?q=x&per_page=0"),
+    ("/api/search", "/api/search?q=" + quote("核查议定书") + "&match=exact"),
+    ("/api/search", "/api/search?q=NATO&match=nearly"),
     ("/api/paragraphs/{id}", "/api/paragraphs/un-040"),
     ("/api/paragraphs/{id}", "/api/paragraphs/un-040?q=" + quote("北约")),
     ("/api/paragraphs/{id}", "/api/paragraphs/no-such"),

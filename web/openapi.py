@@ -38,7 +38,12 @@ def _type_schema(t) -> dict:
 
 
 # Result types described from their definitions (the others below are written out, with their descriptions).
-_GENERATED = (results.AlsoIn, results.OtherVersion, results.ClauseReading, results.Filters, results.ConcordanceLine)
+_GENERATED = (results.AlsoIn, results.OtherVersion, results.ClauseReading, results.Filters, results.ByMatch,
+              results.ConcordanceLine)
+_MATCH = {"type": "string", "enum": ["exact", "words", "translation"],
+          "description": "How it matched: exact (every clause as typed, after folding), words (some only by its words: "
+                         "apart, another form, not together as typed), translation (some only through an equivalent, "
+                         "see via)"}
 
 
 def _error(description: str) -> dict:
@@ -135,6 +140,12 @@ def openapi_spec(languages: list[str] | None = None) -> dict:
                                         "true/false, yes/no, on/off; when repeated, the first value counts.",
                          "schema": {"type": "string", "enum": ["1", "0", "true", "false", "yes", "no", "on", "off"],
                                     "default": "1"}},
+                        {"name": "match", "in": "query",
+                         "description": "all (default): every match, exact ones first, each hit saying how it "
+                                        "matched; exact: only paragraphs holding every clause as typed (no words "
+                                        "apart, no other forms, no translations), facets counting those only. "
+                                        "A \"quoted\" string is always exact.",
+                         "schema": {"type": "string", "enum": ["all", "exact"], "default": "all"}},
                     ],
                     "responses": {
                         "200": _ok("The page of hits, with facets and how the query was read", "SearchResult"),
@@ -265,6 +276,7 @@ def openapi_spec(languages: list[str] | None = None) -> dict:
                                                           "say where this one matched"},
                         "lacking": {"type": "object", "additionalProperties": {"type": "string"},
                                     "description": "With collapse: versions without this passage, and why"},
+                        "match": _MATCH,
                     },
                 },
                 "SearchResult": {
@@ -286,6 +298,10 @@ def openapi_spec(languages: list[str] | None = None) -> dict:
                         "total": {"type": "integer", "minimum": 0, "description": "Results: passages or paragraphs"},
                         "counts": {"type": "string", "enum": ["passages", "paragraphs"]},
                         "total_paragraphs": {"type": "integer", "minimum": 0},
+                        "by_match": {"allOf": [{"$ref": "#/components/schemas/ByMatch"}],
+                                     "description": "Matching paragraphs by how they match (they add up to "
+                                                    "total_paragraphs)"},
+                        "match": {"type": "string", "enum": ["all", "exact"], "description": "The match asked for"},
                         "page": {"type": "integer", "minimum": 1},
                         "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
                         "pages": {"type": "integer", "minimum": 1},

@@ -25,7 +25,7 @@ class BadParameter(SearchError):
 
 
 def search_params(args: MultiDict) -> dict:
-    """{query, versions, lang, section, page, per_page, collapse, translate} for search(); raises BadParameter.
+    """{query, versions, lang, section, page, per_page, collapse, translate, match} for search(); raises BadParameter.
     A repeated flag counts by its first value (the search form sends translate=1 then translate=0 when its box is
     ticked, and only translate=0 when it is not)."""
     return {
@@ -39,6 +39,7 @@ def search_params(args: MultiDict) -> dict:
         ),
         "collapse": _boolean(args, "collapse", True),
         "translate": _boolean(args, "translate", True),
+        "match": (args.get("match") or "all").strip().lower(),
     }
 
 

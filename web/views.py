@@ -19,7 +19,7 @@ from jiaokan.web.params import DEFAULT_PER_PAGE, compare_params, is_off, search_
 
 bp = Blueprint("web", __name__)
 
-SEARCH_ARGS = ("q", "version", "lang", "section", "page", "per_page", "collapse", "translate")
+SEARCH_ARGS = ("q", "version", "lang", "section", "page", "per_page", "collapse", "translate", "match")
 COMPARE_ARGS = ("statement", "a", "b")
 LANG_LABELS = {"zh": "中文 Chinese", "en": "英文 English"}
 # Where a query term's equivalent came from (search/translation.py's sources), for the expansions line's tooltips.
@@ -28,6 +28,14 @@ SOURCE_LABELS = {
     "learned": "对照习得 · learned from aligned passages",
     "variant": "版本异文 · a wording variant between versions",
     "dictionary": "词典 · a general dictionary",
+}
+
+
+# How a hit matched (search/results.py Hit.match), for its label.
+MATCH_LABELS = {
+    "exact": "原文 exact",
+    "words": "分词 words apart",
+    "translation": "译文 translation",
 }
 
 
@@ -261,6 +269,7 @@ def _render_search(args: dict, catalog: dict, result: dict | None, *, error: Sea
     section = (args.get("section") or [""])[0]
     per_page = (args.get("per_page") or [""])[0]
     collapse = (args.get("collapse") or [""])[0]
+    match = "exact" if (args.get("match") or [""])[0].strip().lower() == "exact" else None
     # The form sends translate=1 and translate=0 when its box is ticked (the first counts), translate=0 alone when
     # not: links carry translate=0 only when translation is off, and the JSON twin the value that counted.
     translate_off = is_off(request.args, "translate")
@@ -273,19 +282,19 @@ def _render_search(args: dict, catalog: dict, result: dict | None, *, error: Sea
     def page_url(n: int) -> str:
         return url_for(
             "web.search", fmt="html", q=q, version=selected, lang=lang or None, section=section or None,
-            page=n, per_page=per_page or None, collapse=collapse or None, translate=translate,
+            page=n, per_page=per_page or None, collapse=collapse or None, translate=translate, match=match,
         )
 
     def grouping_url(grouped: bool) -> str:
         return url_for(
             "web.search", fmt="html", q=q, version=selected, lang=lang or None, section=section or None,
-            per_page=per_page or None, collapse=None if grouped else "0", translate=translate,
+            per_page=per_page or None, collapse=None if grouped else "0", translate=translate, match=match,
         )
 
     def translating_url() -> str:
         return url_for(
             "web.search", fmt="html", q=q, version=selected, lang=lang or None, section=section or None,
-            per_page=per_page or None, collapse=collapse or None,
+            per_page=per_page or None, collapse=collapse or None, match=match,
         )
 
     facets = (result or {}).get("facets", {}).get("version", {})
@@ -313,15 +322,31 @@ def _render_search(args: dict, catalog: dict, result: dict | None, *, error: Sea
         "grouping_url": grouping_url,
         "collapse": collapse,
         "translate": not translate_off,
+        "exact_only": match == "exact",
+        "match_labels": MATCH_LABELS,
         "translating_url": translating_url,
         "source_labels": SOURCE_LABELS,
         "max_query_chars": MAX_QUERY_CHARS,
         "max_per_page": MAX_PER_PAGE,
     }
     if result is not None:
+        context["summary"] = _match_summary(result)
         context["first"] = (result["page"] - 1) * result["per_page"] + 1 if result["hits"] else 0
         context["last"] = context["first"] + len(result["hits"]) - 1 if result["hits"] else 0
     return _render("search.html", json_url, status=status, **context)
+
+
+def _match_summary(result: dict) -> str:
+    """"3 paragraphs with 核查议定书, 3 more with its words apart": the matching paragraphs by how they match."""
+    n = result["by_match"]
+    what = " ".join(c["text"] for c in result["understood"]["clauses"] if not c["negated"]) or result["query"]
+    plural = lambda k: "paragraph" if k == 1 else "paragraphs"  # noqa: E731
+    parts = [f"{n['exact']} {plural(n['exact'])} with {what}"]
+    if n["words"]:
+        parts.append(f"{n['words']} more with its words apart")
+    if n["translation"]:
+        parts.append(f"{n['translation']} more through a translation")
+    return ", ".join(parts)
 
 
 def _overview(catalog: dict) -> list[dict]:
