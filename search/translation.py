@@ -48,7 +48,8 @@ def lookup(index: CorpusIndex, text: str) -> list[Expansion]:
     vocabulary its mainland reading's as well (人工智慧 those of 人工智能)."""
     table = index.translations
     out: list[Expansion] = []
-    folded = fold(text).text
+    # ASCII folds to its lower case: skip the pipeline (a long query of English words looks up every run of them).
+    folded = text.lower() if text.isascii() else fold(text).text
     if folded.isascii():
         # The form typed, then other forms of the same words ("cooperation" also meets "cooperative").
         entries = list(table["en"].get(english_key(folded), []))
