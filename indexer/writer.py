@@ -6,36 +6,45 @@ block's postings at a time whatever the corpus size. The parent commits the segm
 numbers follow corpus order (ranking ties keep document order). Workers are forked after the dictionary is loaded,
 so they share it instead of each loading 500k entries.
 
-Each term's postings go to one place: terms with at least MIN_DF postings in a block to the posting arrays (read
-with numpy, no positions: exact strings are checked on the folded text), the long tail of rarer terms to the Whoosh
-segment, with their frequencies (nothing reads positions, so none are written). Whoosh's per-posting Python writing was two thirds of the build when it wrote every
-posting, and the engine never read the frequent terms from it. The record fields (id, version, ...) are indexed
-and stored in Whoosh too; paragraph text lives in the paragraph store (search/store.py), not in Whoosh.
+Each term's postings go to one place. `words` terms with at least MIN_DF postings in a block go to the posting
+arrays (read with numpy), the long tail of rarer words to the Whoosh segment, with their frequencies (nothing reads
+positions, so none are written). Every `grams` term goes to the posting arrays: exact strings are confirmed on the
+folded text (search/matching.py), and the
+grams vocabulary of real text is mostly rare pairs of characters (866k distinct terms in 40k paragraphs drawn from
+jieba's word list, 96 % of them in fewer than 16 paragraphs), which Whoosh writes at about 50 µs a term. Whoosh's
+per-posting and per-term Python writing was two thirds of the build when it wrote every posting, and the engine
+never read the frequent terms from it. The record fields (id, version, ...) are indexed and stored in Whoosh too;
+paragraph text lives in the paragraph store (search/store.py), not in Whoosh.
 """
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 import sys
 import time
+from array import array
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.writing import SegmentWriter
 
 from jiaokan.indexer.records import Paragraph
 from jiaokan.search.analysis import analyze
 from jiaokan.search.postings import FIELDS as ARRAY_FIELDS
-from jiaokan.search.postings import MIN_DF, PostingArraysWriter, write_lengths
+from jiaokan.search.postings import MAX_BLOCK, MIN_DF, PostingArraysWriter, write_lengths
 from jiaokan.search.schema import RECORD_FIELDS, make_schema
 from jiaokan.search.segmenter import Dictionary
 from jiaokan.search.store import STORE_FILE, write_store
 
 # Below this many paragraphs a second process costs more than it saves.
 PARALLEL_THRESHOLD = 2000
-# Paragraphs per block (one Whoosh segment, one set of posting arrays): bounds a worker's memory.
-BLOCK = 40_000
+# Paragraphs per block (one Whoosh segment, one set of posting arrays): bounds a worker's memory; the posting
+# arrays store document numbers within a block as 16-bit integers.
+BLOCK = 60_000
 
 _job: dict = {}  # set in the parent before forking: what every worker needs
 
@@ -137,23 +146,55 @@ def _worker(block: tuple[int, int]) -> dict:
         dictionary.seen = None
 
 
+class _Postings:
+    """One field's postings of a block as flat C arrays, one entry per (term, document): term id, document number
+    within the block, term frequency. Term ids come from a dictionary whose missing keys number themselves, so
+    adding a document's terms is three C-level extends, with no Python code per posting."""
+
+    def __init__(self):
+        self.vocabulary: defaultdict[str, int] = defaultdict(itertools.count().__next__)
+        self.term_ids = array("I")
+        self.docnums = array("H")
+        self.tfs = array("H")
+
+    def add(self, docnum: int, counts: Counter) -> int:
+        self.term_ids.extend(map(self.vocabulary.__getitem__, counts))
+        self.tfs.extend(counts.values())
+        self.docnums.extend(itertools.repeat(docnum, len(counts)))
+        return sum(counts.values())
+
+    def grouped(self):
+        """(terms in id order, postings per term, document numbers and term frequencies grouped by term id, each
+        term's documents in order, first posting of each term)."""
+        import numpy as np
+
+        ids = np.frombuffer(self.term_ids, dtype=np.uint32) if len(self.term_ids) else np.zeros(0, np.uint32)
+        order = np.argsort(ids, kind="stable")
+        docnums = np.frombuffer(self.docnums, dtype=np.uint16)[order] if len(ids) else np.zeros(0, np.uint16)
+        tfs = np.frombuffer(self.tfs, dtype=np.uint16)[order] if len(ids) else np.zeros(0, np.uint16)
+        counts = np.bincount(ids, minlength=len(self.vocabulary))
+        starts = np.cumsum(counts) - counts
+        return list(self.vocabulary), counts, docnums, tfs, starts
+
+
 class _BlockWriter(SegmentWriter):
-    """A SegmentWriter for one block of a fresh build: documents are added by `add`, which groups each term's
-    postings as they arrive (documents come in order, so they are already sorted), keeps the encoded postings only
-    while a term is still rare enough to go to Whoosh, and writes the terms in one pass at the end."""
+    """A SegmentWriter for one block of a fresh build. `add` stores the record fields the Whoosh way and the terms
+    of both analysed fields in flat arrays (_Postings); `finish` groups them by term with one numpy sort, writes
+    the posting arrays in bulk and the rare words, with their frequencies, to the Whoosh segment."""
 
     def __init__(self, ix, folder: Path, base: int):
-        # Plain segment files: assembling a compound file would copy every byte once more.
-        super().__init__(ix, _lk=False, compound=False)
+        # Plain segment files: assembling a compound file would copy every byte once more. Uncompressed posting
+        # blocks: almost every term here is a rare word with a few postings, where zlib saves nothing worth its
+        # time (Whoosh records the choice per block, so readers need nothing else).
+        super().__init__(ix, _lk=False, compound=False, codec=W3Codec(compression=0))
+        assert BLOCK <= MAX_BLOCK
         self.arrays = PostingArraysWriter(folder, base)
         schema = self.schema
         self._record_fields = [(name, schema[name]) for name in RECORD_FIELDS]
         self._stored_only = [name for name in schema.names() if name not in RECORD_FIELDS and name not in ARRAY_FIELDS]
-        # field -> term -> [docnums, term frequencies, encoded postings or None once the term is frequent]
-        self.terms: dict[str, dict[str, list]] = {name: {} for name in ARRAY_FIELDS}
+        self.postings = {name: _Postings() for name in ARRAY_FIELDS}
         self.record_terms: dict[tuple[str, bytes], list] = {}
         self.lengths: dict[str, list[int]] = {name: [] for name in ARRAY_FIELDS}
-        self._encode = {name: schema[name].posting_value for name in ARRAY_FIELDS}
 
     def add(self, p: Paragraph, analysis) -> None:
         docnum = self.docnum
@@ -170,54 +211,52 @@ class _BlockWriter(SegmentWriter):
             value = getattr(p, name, None)
             if value is not None:
                 pdw.add_field(name, self.schema[name], value, 0)
-        for name, counts in (("grams", analysis.gram_counts()), ("words", analysis.word_counts())):
-            terms = self.terms[name]
-            encode = self._encode[name]
-            length = 0
-            for term, tf in counts.items():
-                length += tf
-                entry = terms.get(term)
-                if entry is None:
-                    terms[term] = [[docnum], [tf], [encode(tf)]]
-                    continue
-                entry[0].append(docnum)
-                entry[1].append(tf)
-                kept = entry[2]
-                if kept is not None:
-                    if len(entry[0]) >= MIN_DF:
-                        entry[2] = None  # frequent: goes to the posting arrays
-                    else:
-                        kept.append(encode(tf))
-            self.lengths[name].append(length)
-            pdw.add_field(name, self.schema[name], None, length)
+        length = self.postings["grams"].add(docnum, analysis.gram_counts())
+        self.lengths["grams"].append(length)
+        pdw.add_field("grams", self.schema["grams"], None, length)
+        length = self.postings["words"].add(docnum, analysis.word_counts())
+        self.lengths["words"].append(length)
+        pdw.add_field("words", self.schema["words"], None, length)
         pdw.finish_doc()
         self.docnum += 1
 
     def finish(self):
+        import numpy as np
+
         self.perdocwriter.close()
         fw = self.fieldwriter
         schema = self.schema
+        # Every grams term to the posting arrays.
+        terms, counts, docnums, tfs, _ = self.postings["grams"].grouped()
+        self.arrays.add_grouped("grams", terms, counts, docnums, tfs)
+        # Frequent words to the posting arrays, the rest to Whoosh.
+        terms, counts, docnums, tfs, starts = self.postings["words"].grouped()
+        frequent = counts >= MIN_DF
+        keep = frequent[np.repeat(np.arange(len(counts)), counts)]
+        self.arrays.add_grouped(
+            "words", [t for t, f in zip(terms, frequent.tolist()) if f], counts[frequent], docnums[keep], tfs[keep]
+        )
+        rare = [i for i in np.flatnonzero(~frequent).tolist()]
+        rare.sort(key=terms.__getitem__)
+        self.arrays.add_rare("words", [terms[i] for i in rare])
+
         by_field: dict[str, list] = {}
         for (name, tbytes), postings in self.record_terms.items():
             by_field.setdefault(name, []).append((tbytes, postings))
-        for name in ARRAY_FIELDS:
-            by_field.setdefault(name, [])
+        by_field.setdefault("words", [])
+        value = schema["words"].posting_value
+        column = self.lengths["words"]
         for name in sorted(by_field):
             fw.start_field(name, schema[name])
-            if name in ARRAY_FIELDS:
-                column = self.lengths[name]
-                rare = []
-                for term in sorted(self.terms[name]):
-                    docnums, tfs, values = self.terms[name][term]
-                    if values is None:
-                        self.arrays.add(name, term, docnums, tfs)
-                        continue
-                    rare.append(term)
-                    fw.start_term(term.encode("utf-8"))
-                    for docnum, tf, value in zip(docnums, tfs, values):
-                        fw.add(docnum, float(tf), value, column[docnum])
+            if name == "words":
+                starts_l, counts_l = starts.tolist(), counts.tolist()
+                for i in rare:
+                    fw.start_term(terms[i].encode("utf-8"))
+                    first = starts_l[i]
+                    last = first + counts_l[i]
+                    for docnum, tf in zip(docnums[first:last].tolist(), tfs[first:last].tolist()):
+                        fw.add(docnum, float(tf), value(tf), column[docnum])
                     fw.finish_term()
-                self.arrays.add_rare(name, rare)
             else:
                 for tbytes, postings in sorted(by_field[name]):
                     fw.start_term(tbytes)
@@ -227,7 +266,7 @@ class _BlockWriter(SegmentWriter):
             fw.finish_field()
         fw.close()
         self.arrays.close()
-        self.terms.clear()
+        self.postings.clear()
         self.record_terms.clear()
         self._close_segment()
         return self.get_segment()

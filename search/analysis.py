@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -64,11 +65,9 @@ class Analysis:
                     counts[pair] = counts.get(pair, 0) + 1
         return counts
 
-    def word_counts(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for w in self.words:
-            counts[w] = counts.get(w, 0) + 1
-        return counts
+    def word_counts(self) -> Counter:
+        return Counter(self.words)
+
 
 def analyze(text: str, dictionary: Dictionary | None) -> Analysis:
     """Analyse `text`. With dictionary None, Han runs are not segmented (their `words` are left out): enough for

@@ -96,7 +96,7 @@ class Engine:
 
     def postings(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         """All (document numbers, term frequencies) of a term: posting arrays for the segments that have them,
-        the Whoosh segment for the rest (terms with fewer than MIN_DF postings there)."""
+        the Whoosh segment for the rest (words with fewer than MIN_DF postings there)."""
         ids_parts, tf_parts = [], []
         btext = term.encode("utf-8")
         for arrays in self.blocks:

@@ -1,15 +1,15 @@
-"""Posting arrays: the postings of frequent terms as compact arrays beside the Whoosh segments, for fast scoring.
+"""Posting arrays: the postings of every gram and of frequent words as compact arrays beside the Whoosh segments, for fast scoring.
 
 Why: Whoosh walks postings one Python call at a time (about 25 µs per matching document with BM25), so a common
 term in a 100k-paragraph index costs a second. The search engine (search/engine.py) instead scores whole posting
-lists at once with numpy. For every term with at least `MIN_DF` postings in a block, the build writes the block's
-document numbers and term frequencies here and not in Whoosh; the rarer terms are in the Whoosh segment of the same
-block, which is cheap to read for a handful of postings.
+lists at once with numpy. For every `grams` term, and every `words` term with at least `MIN_DF` postings in a
+block, the build writes the block's document numbers and term frequencies here and not in Whoosh; the rarer words
+are in the Whoosh segment of the same block, which is cheap to read for a handful of postings.
 
 Files per block, named by its first document number (`base`):
-  postings-<base>.dat   per term: document number gaps (the first relative to base), then term frequencies, each
-                        as unsigned integers of the smallest width (1, 2 or 4 bytes) that holds them, aligned
-  postings-<base>.idx   marshal: {field: {term: (offset, count, gap width * 8 + tf width)}}
+  postings-<base>.dat   uint16 document numbers within the block, term after term, then the term frequencies
+                        aligned with them (uint8, or uint16 where a block has one above 255)
+  postings-<base>.idx   marshal: {"postings": count, "tf_width": 1 or 2, "terms": {field: {term: first << 20 | n}}}
   postings-<base>.rare  sorted uint32 CRC-32 of "field:term" of every term the Whoosh segment holds for `FIELDS`:
                         a term in neither the arrays nor this list is in no document of the block, with no need to
                         open Whoosh (a CRC collision only costs a look in Whoosh)
@@ -18,17 +18,18 @@ Also per build: lengths-<field>.u32 (uint32 field length of every document, in d
 from __future__ import annotations
 
 import marshal
+import mmap
 import zlib
 from array import array
 from pathlib import Path
 
 MIN_DF = 16
 FIELDS = ("words", "grams")
-_TYPECODE = {1: "B", 2: "H", 4: "I"}
-
-
-def _width(largest: int) -> int:
-    return 1 if largest < 1 << 8 else 2 if largest < 1 << 16 else 4
+# Fields whose rare terms (fewer than MIN_DF postings in a block) are in the Whoosh segment; every other term of
+# FIELDS is in the posting arrays.
+WHOOSH_TAIL = ("words",)
+MAX_BLOCK = 1 << 16  # document numbers within a block are 16-bit
+_COUNT_BITS = 20
 
 
 def rare_key(field: str, term: str) -> int:
@@ -40,39 +41,57 @@ def block_bases(folder: Path) -> list[int]:
 
 
 class PostingArraysWriter:
+    """Collects a block's postings term by term in flat C arrays; close() writes them in one go."""
+
     def __init__(self, folder: Path, base: int):
         self.folder = Path(folder)
         self.base = base
-        self._data = bytearray()
-        self._index: dict[str, dict[str, tuple[int, int, int]]] = {}
+        self._ids = array("H")
+        self._tfs = array("H")
+        self._index: dict[str, dict[str, int]] = {}
         self._rare: list[int] = []
 
-    def _put(self, values: list[int], width: int) -> int:
-        self._data.extend(b"\0" * (-len(self._data) % width))
-        offset = len(self._data)
-        self._data.extend(array(_TYPECODE[width], values).tobytes())
-        return offset
-
     def add(self, field: str, term: str, docnums: list[int], tfs: list[int]) -> None:
-        gaps = [docnums[0]] + [b - a for a, b in zip(docnums, docnums[1:])]
-        gap_width = _width(max(gaps))
-        # Term frequencies above 65535 in one paragraph do not happen; saturate rather than wrap if they did.
-        top = max(tfs)
-        if top >= 1 << 16:
-            tfs = [min(t, 65535) for t in tfs]
-        tf_width = _width(top) if top < 1 << 16 else 2
-        offset = self._put(gaps, gap_width)
-        self._put(tfs, tf_width)
-        self._index.setdefault(field, {})[term] = (offset, len(docnums), gap_width * 8 + tf_width)
+        index = self._index.get(field)
+        if index is None:
+            index = self._index[field] = {}
+        # One int per term, (first posting << 20) | count: the index of a block of real text has a million terms.
+        index[term] = (len(self._ids) << _COUNT_BITS) | len(docnums)
+        self._ids.extend(docnums)
+        try:
+            self._tfs.extend(tfs)
+        except OverflowError:
+            # Term frequencies above 65535 in one paragraph do not happen; saturate rather than fail if they did.
+            self._tfs.extend(min(t, 65535) for t in tfs)
+
+    def add_grouped(self, field: str, terms: list[str], counts, docnums, tfs) -> None:
+        """Many terms at once: terms[i] has counts[i] postings, `docnums` and `tfs` (numpy) hold them term after
+        term in the same order."""
+        import numpy as np
+
+        if not len(terms):
+            return
+        index = self._index.setdefault(field, {})
+        first = len(self._ids) + np.cumsum(counts) - counts
+        index.update(zip(terms, ((first.astype(np.int64) << _COUNT_BITS) | counts).tolist()))
+        self._ids.frombytes(np.asarray(docnums, dtype=np.uint16).tobytes())
+        self._tfs.frombytes(np.asarray(tfs, dtype=np.uint16).tobytes())
 
     def add_rare(self, field: str, terms: list[str]) -> None:
         self._rare.extend(rare_key(field, t) for t in terms)
 
     def close(self) -> None:
+        import numpy as np
+
         stem = self.folder / f"postings-{self.base}"
-        stem.with_suffix(".dat").write_bytes(bytes(self._data))
+        tfs = np.frombuffer(self._tfs, dtype=np.uint16) if len(self._tfs) else np.zeros(0, np.uint16)
+        tf_width = 1 if not len(tfs) or int(tfs.max()) < 256 else 2
+        with open(stem.with_suffix(".dat"), "wb") as f:
+            f.write(self._ids.tobytes())
+            f.write((tfs.astype(np.uint8) if tf_width == 1 else tfs).tobytes())
         stem.with_suffix(".rare").write_bytes(array("I", sorted(set(self._rare))).tobytes())
-        stem.with_suffix(".idx").write_bytes(marshal.dumps(self._index))
+        header = {"postings": len(self._ids), "tf_width": tf_width, "terms": self._index}
+        stem.with_suffix(".idx").write_bytes(marshal.dumps(header))
 
 
 def write_lengths(folder: Path, field: str, lengths: list[int]) -> None:
@@ -87,27 +106,31 @@ class PostingArrays:
 
         stem = Path(folder) / f"postings-{base}"
         self.base = base
-        self.index = marshal.loads(stem.with_suffix(".idx").read_bytes())
-        data = stem.with_suffix(".dat")
-        self._data = np.memmap(data, dtype=np.uint8, mode="r") if data.stat().st_size else np.zeros(0, np.uint8)
+        header = marshal.loads(stem.with_suffix(".idx").read_bytes())
+        self.index = header["terms"]
+        count = header["postings"]
+        if count:
+            # A plain array over the mapped file (np.memmap's subclass costs a Python call on every slice).
+            with open(stem.with_suffix(".dat"), "rb") as f:
+                self._map = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+            self._ids = np.frombuffer(self._map, dtype=np.uint16, count=count)
+            self._tfs = np.frombuffer(self._map, dtype=f"u{header['tf_width']}", count=count, offset=2 * count)
+        else:
+            self._ids = np.zeros(0, np.uint16)
+            self._tfs = np.zeros(0, np.uint8)
         self._rare = np.fromfile(stem.with_suffix(".rare"), dtype=np.uint32)
 
     def get(self, field: str, term: str):
-        """(document numbers, term frequencies) of a frequent term, or None."""
+        """(document numbers, term frequencies) of a term held here, or None."""
         import numpy as np
 
         entry = self.index.get(field, {}).get(term)
         if entry is None:
             return None
-        offset, count, widths = entry
-        gap_width, tf_width = widths >> 3, widths & 7
-        gaps = self._data[offset : offset + count * gap_width].view(f"<u{gap_width}")
-        ids = np.cumsum(gaps, dtype=np.uint32)
+        offset, count = entry >> _COUNT_BITS, entry & ((1 << _COUNT_BITS) - 1)
+        ids = self._ids[offset : offset + count].astype(np.uint32)
         ids += self.base
-        start = offset + count * gap_width
-        start += -start % tf_width
-        tfs = self._data[start : start + count * tf_width].view(f"<u{tf_width}")
-        return ids, tfs
+        return ids, self._tfs[offset : offset + count]
 
     def maybe_rare(self, field: str, term: str) -> bool:
         """Whether the block's Whoosh segment may hold the term (False: it surely does not)."""

@@ -1,6 +1,6 @@
 """The index format: fields, and how an analysed paragraph becomes postings.
 
-The Whoosh segments hold the record fields and the long tail of rare `words` and `grams` terms; frequent terms are
+The Whoosh segments hold the record fields and the long tail of rare `words`; every `grams` term and the frequent words are
 in the posting arrays (search/postings.py), the text in the paragraph store (search/store.py).
 
 Whoosh's TEXT field runs an analyzer per field. Both fields here come from one `Analysis` of the paragraph (computed
