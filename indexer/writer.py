@@ -103,14 +103,16 @@ def write_index(
 
 
 def _write_paragraph_store(dest: Path, paragraphs, results) -> None:
-    parts, ends, offset = [], [], 0
+    parts, ends, chars, offset, char_offset = [], [], [], 0, 0
     for r in results:
         path = Path(r["folded"])
         parts.append(path.read_bytes())
         ends.extend(offset + e for e in r["folded_ends"])
+        chars.extend(char_offset + c for c in r["folded_chars"])
         offset += len(parts[-1])
+        char_offset = chars[-1] if chars else 0
         path.unlink()
-    write_store(dest / STORE_FILE, paragraphs, b"".join(parts), ends)
+    write_store(dest / STORE_FILE, paragraphs, b"".join(parts), ends, chars)
 
 
 def _worker(block: tuple[int, int]) -> dict:
@@ -121,18 +123,18 @@ def _worker(block: tuple[int, int]) -> dict:
         writer = _BlockWriter(whoosh_index.open_dir(_job["dest"]), Path(_job["dest"]), start)
         paragraphs = _job["paragraphs"]
         folded: list[bytes] = []
+        folded_chars: list[int] = []
         for order in range(start, end):
             p = paragraphs[order]
             analysis = analyze(p.text, dictionary)
             writer.add(p, analysis)
             folded.append(analysis.folded.text.encode("utf-8"))
+            folded_chars.append(len(analysis.folded.text))
         segment = writer.finish()
         folded_path = Path(_job["dest"]) / f"folded-{start}.part"
         folded_path.write_bytes(b"".join(folded))
-        ends, total = [], 0
-        for f in folded:
-            total += len(f)
-            ends.append(total)
+        ends = list(itertools.accumulate(map(len, folded)))
+        chars = list(itertools.accumulate(folded_chars))
         return {
             "segment": segment,
             "seen": dictionary.seen,
@@ -140,6 +142,7 @@ def _worker(block: tuple[int, int]) -> dict:
             "gram_lengths": writer.lengths["grams"],
             "folded": str(folded_path),
             "folded_ends": ends,
+            "folded_chars": chars,
         }
     finally:
         # The caller's dictionary stops recording, whether the block was written or failed.

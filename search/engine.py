@@ -83,8 +83,8 @@ class Engine:
 
     @cached_property
     def folded(self) -> Sequence[str]:
-        """Each paragraph's folded text, decoded when asked for (search/store.py)."""
-        return self.index.paragraphs.strings("folded")
+        """Each paragraph's folded text: the column decoded once per opened index and sliced (search/store.py)."""
+        return self.index.paragraphs.strings("folded").decoded()
 
     # --- terms and strings ------------------------------------------------------------------------------------
 

@@ -55,13 +55,17 @@ class StoreWriter:
         encoded = [v.encode("utf-8") for v in values]
         self.add_blob(name, b"".join(encoded), np.cumsum([len(e) for e in encoded], dtype=np.int64), record=False)
 
-    def add_blob(self, name: str, blob: bytes, ends, record: bool = False) -> None:
-        """A string column given as one UTF-8 blob and the end offset of each value."""
+    def add_blob(self, name: str, blob: bytes, ends, record: bool = False, chars=None) -> None:
+        """A string column given as one UTF-8 blob and the end offset of each value; with `chars`, the end of each
+        value in characters too, so that a reader can decode the whole column at once and slice it."""
         import numpy as np
 
         if record:
             self.fields.append(name)
-        self._put(name, {"kind": "strings"}, [blob, np.asarray(ends, dtype=np.int64).tobytes()])
+        parts = [blob, np.asarray(ends, dtype=np.int64).tobytes()]
+        if chars is not None:
+            parts.append(np.asarray(chars, dtype=np.int64).tobytes())
+        self._put(name, {"kind": "strings"}, parts)
 
     def _put(self, name: str, column: dict, parts: list[bytes]) -> None:
         self._columns[name] = (column, parts)
@@ -82,6 +86,8 @@ class StoreWriter:
             kind = column["kind"]
             if kind == "strings":
                 entry["blob"], entry["ends"] = placed[0], [placed[1][0], self.count]
+                if len(placed) > 2:
+                    entry["chars"] = [placed[2][0], self.count]
             elif kind == "codes":
                 entry["codes"] = [placed[0][0], self.count]
             else:
@@ -100,10 +106,23 @@ class StoreWriter:
 class StringColumn(Sequence):
     """One string column, decoded value by value."""
 
-    def __init__(self, mm, ends, blob_start: int):
+    def __init__(self, mm, ends, blob_start: int, chars=None):
         self._mm = mm
         self._ends = ends
         self._start = blob_start
+        self._chars = chars
+        self._decoded = None
+
+    def decoded(self) -> Sequence[str]:
+        """The whole column decoded once and sliced per value (a column written with character ends): what the
+        exact-string check reads for thousands of candidates per query."""
+        if self._decoded is None:
+            if self._chars is None:
+                self._decoded = [self[i] for i in range(len(self))]
+            else:
+                end = int(self._ends[-1]) if len(self._ends) else 0
+                self._decoded = _Sliced(self._mm[self._start : self._start + end].decode("utf-8"), self._chars.tolist())
+        return self._decoded
 
     def __len__(self) -> int:
         return len(self._ends)
@@ -158,7 +177,10 @@ class ParagraphStore(Sequence):
         for name, c in header["columns"].items():
             if c["kind"] == "strings":
                 ends = np.frombuffer(self._mm, dtype=np.int64, count=c["ends"][1], offset=data + c["ends"][0])
-                self.columns[name] = StringColumn(self._mm, ends, data + c["blob"][0])
+                chars = None
+                if "chars" in c:
+                    chars = np.frombuffer(self._mm, dtype=np.int64, count=c["chars"][1], offset=data + c["chars"][0])
+                self.columns[name] = StringColumn(self._mm, ends, data + c["blob"][0], chars)
             elif c["kind"] == "codes":
                 codes = np.frombuffer(self._mm, dtype=np.int32, count=c["codes"][1], offset=data + c["codes"][0])
                 self.columns[name] = CodeColumn(c["values"], codes)
@@ -216,12 +238,26 @@ class _IntColumn(Sequence):
         return int(self._array[i])
 
 
-def write_store(path: Path, paragraphs: Sequence, folded_blob: bytes, folded_ends: Iterable[int]) -> None:
+class _Sliced(Sequence):
+    def __init__(self, text: str, ends: list[int]):
+        self._text = text
+        self._ends = ends
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    def __getitem__(self, i):
+        return self._text[self._ends[i - 1] if i else 0 : self._ends[i]]
+
+
+def write_store(
+    path: Path, paragraphs: Sequence, folded_blob: bytes, folded_ends: Iterable[int], folded_chars=None
+) -> None:
     """The store of `paragraphs` (Paragraph records, search/records.py) and their folded texts (one blob, end
     offsets)."""
     writer = StoreWriter(len(paragraphs))
     names = [f.name for f in fields(paragraphs[0])] if len(paragraphs) else []
     for name in names:
         writer.add_values(name, [getattr(p, name) for p in paragraphs])
-    writer.add_blob("folded", folded_blob, folded_ends)
+    writer.add_blob("folded", folded_blob, folded_ends, chars=folded_chars)
     writer.write(path)
