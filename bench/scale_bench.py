@@ -140,7 +140,7 @@ def time_search(index, queries) -> list[dict]:
     for cls, q in queries:
         started = time.perf_counter()
         result = search(index, q, per_page=10)
-        rows.append({"class": cls, "query": q, "ms": (time.perf_counter() - started) * 1000, "total": result["total"]})
+        rows.append({"class": cls, "query": q, "ms": (time.perf_counter() - started) * 1000, "total": result.total})
     return rows
 
 
