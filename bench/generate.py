@@ -186,7 +186,7 @@ def write_corpus(folder: Path, paragraphs: int, kind: str = "wordlist", seed: in
             langs = '["zh", "en"]' if kind != "wordlist" else '["zh"]'
             catalog.append(
                 f"[[version]]\nid = {q(name)}\nfile = {q('texts/' + name + '.txt')}\nstatement = {q(d['id'])}\n"
-                f"format = \"news-site\"\npublisher = \"bench\"\nsource = \"bench/generate.py ({kind})\"\n"
+                f"format = \"text\"\npublisher = \"bench\"\nsource = \"bench/generate.py ({kind})\"\n"
                 f"languages = {langs}\ncoverage = \"whole\"\ncovers = \"The whole document.\"\nnotes = \"Generated.\"\n"
             )
     (folder / "catalog.toml").write_text("\n".join(catalog), encoding="utf-8")
