@@ -20,7 +20,13 @@
 4. If the 100k latencies miss the targets (p50 <= 5 ms, p99 <= 20 ms), the slowest queries are profiled with
    cProfile and the functions where the time goes are listed with their share.
 
-Prints Markdown; writes bench/out/query.json.
+5. Concordance (issue 10): every line of a 2-character string over the bundled corpus
+   (`concordance(index, q)` then every line as the JSON gives it, and the CSV export of them all), 2-character
+   strings from common to rare, each timed many times: wall and CPU time per call (p50/p95/p99), beside the naive
+   recipe in the same run (str.find over every paragraph's raw text with context slices: no folding, no query
+   language, no filters). `--concordance-only` runs just this part.
+
+Prints Markdown; writes bench/out/query.json (bench/out/concordance.json with --concordance-only).
 """
 from __future__ import annotations
 
@@ -318,6 +324,78 @@ def md_class_table(results: dict) -> str:
     return "\n".join(lines)
 
 
+CONCORDANCE_QUERIES = ["发展", "合作", "双方", "国际", "北约", "疫苗"]
+
+
+def concordance_bench(index_path: Path, runs: int) -> dict:
+    """Concordance of 2-character strings, all lines, on the bundled corpus: wall and CPU ms per call."""
+    from jiaokan.search.concordance import concordance, line_json
+    from jiaokan.search.index import open_index
+    from jiaokan.web.export import csv_lines
+
+    index = open_index(index_path)
+    texts = [p["text"] for p in index.paragraphs]
+    fields = ["paragraph", "version", "section", "start", "end", "left", "match", "right", "via"]
+
+    def ours(q: str) -> int:
+        result = concordance(index, q)
+        page = result.page(1, max(1, min(result.total, 1000)))
+        rows = [line_json(line) for line in result.lines]
+        sum(len(chunk) for chunk in csv_lines(rows, fields))
+        return result.total + 0 * len(page["lines"])
+
+    def naive(q: str) -> int:
+        lines = []
+        for pid, text in enumerate(texts):
+            i = text.find(q)
+            while i >= 0:
+                lines.append((pid, i, text[max(0, i - 30) : i], q, text[i + len(q) : i + len(q) + 30]))
+                i = text.find(q, i + 1)
+        return len(lines)
+
+    out = {"paragraphs": len(texts), "runs_per_query": runs, "queries": {}}
+    for q in CONCORDANCE_QUERIES:
+        ours(q), naive(q)  # warm: caches and the first-use set-up are not what a reader waits for every time
+        row = {}
+        for name, fn in (("jiaokan", ours), ("naive", naive)):
+            wall, cpu = [], []
+            for _ in range(runs):
+                w0, c0 = time.perf_counter(), time.process_time()
+                lines = fn(q)
+                wall.append((time.perf_counter() - w0) * 1000)
+                cpu.append((time.process_time() - c0) * 1000)
+            row[name] = {"lines": lines, "wall": summarize(wall), "cpu_p50_ms": round(percentile(cpu, 50), 3),
+                         "cpu_p99_ms": round(percentile(cpu, 99), 3)}
+        out["queries"][q] = row
+    # Cold: the first concordance after opening an index (the page cache warm, nothing of ours cached).
+    index.close()
+    index = open_index(index_path)
+    w0, c0 = time.perf_counter(), time.process_time()
+    concordance(index, "发展")
+    out["first_call_after_open"] = {"wall_ms": round((time.perf_counter() - w0) * 1000, 1),
+                                    "cpu_ms": round((time.process_time() - c0) * 1000, 1)}
+    index.close()
+    out["load_average"] = [round(x, 2) for x in os.getloadavg()]
+    return out
+
+
+def md_concordance(c: dict) -> str:
+    lines = [f"## Concordance: every line of a 2-character string, bundled corpus ({c['paragraphs']} paragraphs)\n",
+             f"{c['runs_per_query']} runs per query after one warm-up; jiaokan = concordance() + every line as JSON "
+             "+ the CSV export; naive = str.find over the raw texts. Load average during the run: "
+             f"{', '.join(map(str, c['load_average']))} (shared machine, {os.cpu_count()} CPUs).\n",
+             "| query | lines (jiaokan / naive) | jiaokan p50 ms | p95 | p99 | CPU p50 ms | naive p50 ms | naive p99 | naive CPU p50 |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for q, r in c["queries"].items():
+        j, n = r["jiaokan"], r["naive"]
+        lines.append(f"| {q} | {j['lines']} / {n['lines']} | {j['wall']['p50_ms']} | {j['wall']['p95_ms']} | "
+                     f"{j['wall']['p99_ms']} | {j['cpu_p50_ms']} | {n['wall']['p50_ms']} | {n['wall']['p99_ms']} | "
+                     f"{n['cpu_p50_ms']} |")
+    f = c["first_call_after_open"]
+    lines.append(f"\nFirst concordance (发展) after opening the index: {f['wall_ms']} ms wall, {f['cpu_ms']} ms CPU.")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="10000,100000", help="generated corpus sizes for jiaokan's search()")
@@ -325,7 +403,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--cold-runs", type=int, default=5)
     parser.add_argument("--profile", choices=["auto", "always", "never"], default="auto")
+    parser.add_argument("--concordance-runs", type=int, default=50)
+    parser.add_argument("--concordance-only", action="store_true", help="only the concordance part (5.)")
     args = parser.parse_args(argv)
+    if args.concordance_only:
+        OUT.mkdir(parents=True, exist_ok=True)
+        jiaokan_index, _ = ensure_corpus_indexes()
+        result = concordance_bench(jiaokan_index, args.concordance_runs)
+        (OUT / "concordance.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+        print(md_concordance(result))
+        return 0
     sizes = [int(s) for s in args.sizes.split(",") if s]
     naive_sizes = [int(s) for s in args.naive_sizes.split(",") if s]
     OUT.mkdir(parents=True, exist_ok=True)
@@ -391,6 +478,9 @@ def main(argv: list[str] | None = None) -> int:
         report["cold_lookup"] = cold_lookups(jiaokan_index, naive_index, args.cold_runs)
     if profiles:
         report["profiles"] = profiles
+    if args.concordance_runs:
+        jiaokan_index, _ = ensure_corpus_indexes()
+        report["concordance"] = concordance_bench(jiaokan_index, args.concordance_runs)
 
     # --- Markdown ---
     order = sorted(report["latency"], key=lambda k: (report["latency"][k]["paragraphs"], k))
@@ -418,6 +508,8 @@ def main(argv: list[str] | None = None) -> int:
               f"{', '.join(map(str, c['naive_s']))} | {c['naive_median_s']} |")
         print(f"\njiaokan / naive = {c['ratio']} (target at most 0.25: "
               f"{'met' if c['meets_target'] else 'missed'})")
+    if "concordance" in report:
+        print("\n" + md_concordance(report["concordance"]))
     for n, p in profiles.items():
         print(f"\n## Profile: the {len(p['queries'])} slowest queries at {int(n):,}, each run {p['repeat']} times "
               f"({p['total_s']} s profiled)\n")

@@ -387,6 +387,155 @@ def check(corpus_dir):
         raise UserError(errors[0] + more)
 
 
+# --- the concordance (issue 10) -------------------------------------------------------------------------------
+
+
+def _color_option(f):
+    return click.option(
+        "--color",
+        type=click.Choice(["auto", "always", "never"]),
+        default="auto",
+        show_default=True,
+        help="Colour the matches: auto = on a terminal unless NO_COLOR is set.",
+    )(f)
+
+
+def _export_options(f):
+    f = click.option("--all", "everything", is_flag=True, help="Every result, not one page (with --format or --json).")(f)
+    return click.option(
+        "--format", "export", type=click.Choice(["csv", "jsonl"]), default=None,
+        help="Write results as CSV (header row) or JSON Lines instead of text; with --all every result.",
+    )(f)
+
+
+def _colour(mode: str) -> bool:
+    """--color, with NO_COLOR (https://no-color.org) honoured when the choice is left to us."""
+    if mode == "always":
+        return True
+    if mode == "never" or os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty()
+
+
+def _marks(colour: bool) -> tuple[str, str]:
+    return ("\x1b[1;31m", "\x1b[0m") if colour else ("【", "】")
+
+
+def _marked_text(text: str, start: int, end: int, spans: list, marks: tuple[str, str]) -> str:
+    """text[start:end] with every span inside it between the marks."""
+    out, pos = [], start
+    for s, e in spans:
+        s, e = max(s, start), min(e, end)
+        if s >= e:
+            continue
+        out += [text[pos:s], marks[0], text[s:e], marks[1]]
+        pos = e
+    out.append(text[pos:end])
+    return "".join(out)
+
+
+def _write_rows(fmt: str, rows, fields: list[str]) -> None:
+    from jiaokan.web.export import csv_lines, jsonl_lines
+
+    out = sys.stdout
+    for chunk in (csv_lines(rows, fields) if fmt == "csv" else jsonl_lines(rows)):
+        out.write(chunk)
+    out.flush()
+
+
+CONCORDANCE_HELP = """Every occurrence of QUERY, one line each, the matches in one column (KWIC), with version,
+paragraph and section. The query language and filters are search's. Exit status as for search."""
+
+
+@main.command(help=CONCORDANCE_HELP, context_settings={"ignore_unknown_options": True})
+@_index_option
+@_corpus_option
+@click.argument("query", nargs=-1, required=True)
+@click.option("--version", "versions", multiple=True, help="Only this version (repeatable).")
+@click.option("--lang", default=None, help="Only paragraphs in this language (zh, en, ru, ...).")
+@click.option("--section", default=None, help="Only this section.")
+@click.option("--sort", type=click.Choice(["doc", "left", "right"]), default="doc", show_default=True,
+              help="Document order, or by the words before / after the match.")
+@click.option("--limit", default=50, show_default=True, type=int, help="Lines per page (at most 1000).")
+@click.option("--page", default=1, show_default=True, type=int, help="Page of lines.")
+@click.option("--width", default=24, show_default=True, type=click.IntRange(4, 200),
+              help="Terminal columns of context each side.")
+@click.option("--no-translate", is_flag=True, help="Do not also list the equivalents in the other language.")
+@click.option("--json", "as_json", is_flag=True, help="Print the answer /api/concordance gives, as JSON.")
+@_export_options
+@_color_option
+def concordance(index_path, corpus_dir, query, versions, lang, section, sort, limit, page, width, no_translate, as_json,
+                export, everything, color):
+    from jiaokan.search.concordance import concordance as run_concordance
+    from jiaokan.search.concordance import line_json
+    from jiaokan.search.errors import SearchError
+    from jiaokan.search.index import open_index
+
+    try:
+        result = run_concordance(
+            open_index(_index_path(index_path, corpus_dir)), " ".join(query), versions=list(versions), lang=lang,
+            section=section, translate=not no_translate, sort=sort,
+        )
+        if everything:
+            answer = {**result.page(1, 1), "lines": [line_json(line) for line in result.lines],
+                      "per_page": max(1, result.total), "pages": 1}
+        else:
+            answer = result.page(page, limit)
+    except SearchError as e:
+        raise UserError(str(e)) from None
+    if export:
+        from jiaokan.web.views import CONCORDANCE_FIELDS
+
+        _write_rows(export, iter(answer["lines"]), CONCORDANCE_FIELDS)
+    elif as_json:
+        _echo_json(answer)
+    else:
+        _print_concordance(answer, result.took_ms, width, _marks(_colour(color)))
+    sys.exit(0 if result.total else 1)
+
+
+def _columns(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _fit(text: str, width: int, from_end: bool) -> str:
+    """`text` cut to `width` terminal columns (Chinese characters take two), keeping its end or its start, padded."""
+    text = " ".join(text.split())
+    chars = list(reversed(text)) if from_end else list(text)
+    kept, used = [], 0
+    for c in chars:
+        w = _columns(c)
+        if used + w > width:
+            break
+        kept.append(c)
+        used += w
+    piece = "".join(reversed(kept)) if from_end else "".join(kept)
+    pad = " " * (width - used)
+    return pad + piece if from_end else piece + pad
+
+
+def _print_concordance(answer: dict, took_ms: float, width: int, marks: tuple[str, str]) -> None:
+    where = max((len(f"{line['paragraph']} {line['section']}") for line in answer["lines"]), default=0)
+    for line in answer["lines"]:
+        label = f"{line['paragraph']} {line['section']}".ljust(where)
+        via = f"  (via {line['via']})" if line["via"] else ""
+        click.echo(
+            f"{label}  {_fit(line['left'], width, True)} {marks[0]}{line['match']}{marks[1]} "
+            f"{_fit(line['right'], width, False).rstrip()}{via}",
+            color=marks[0].startswith("\x1b"),
+        )
+    shown = len(answer["lines"])
+    first = (answer["page"] - 1) * answer["per_page"] + 1 if shown else 0
+    counts = ", ".join(f"{v} {n}" for v, n in answer["by_version"].items() if n)
+    click.echo(
+        f"{answer['total']} occurrences in {answer['paragraphs']} paragraphs ({counts}); lines "
+        f"{first}–{first + shown - 1 if shown else 0}, page {answer['page']} of {answer['pages']} ({took_ms} ms)",
+        err=not shown,
+    )
+
+
 def _print_hits(result: dict) -> None:
     import html
 

@@ -206,3 +206,84 @@ def test_translation_checkbox_in_chromium(server, tmp_path):
         finally:
             browser.close()
     assert problems == []
+
+
+def test_concordance_sorts_and_downloads_in_chromium(server, tmp_path):
+    """Issue 10: from a search to its concordance, every occurrence a line with the matches in one column; sorting
+    by the words before reorders the lines; the CSV download holds every line of the JSON."""
+    import csv
+    import io
+    import json
+    import urllib.request
+
+    from playwright.sync_api import sync_playwright
+
+    problems = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = watched_page(browser, problems)
+            page.goto(server + "/?q=" + "发展")
+            page.locator("a.concordance-link").click()
+            page.wait_for_url("**/concordance?q=*")
+            with urllib.request.urlopen(server + "/api/concordance?q=%E5%8F%91%E5%B1%95&per_page=1000") as r:
+                data = json.load(r)
+            assert page.locator("strong.total-occurrences").inner_text() == str(data["total"])
+            rows = page.locator("table.kwic tbody tr")
+            assert rows.count() == min(50, data["total"])
+            # The matches stand in one column: every match cell starts at the same x.
+            xs = {round(b["x"]) for b in (c.bounding_box() for c in page.locator("table.kwic td.match").all())}
+            assert len(xs) == 1, xs
+            # The text before the match ends right at the match (the cell is aligned to its right edge).
+            left = page.locator("table.kwic td.left > span").first.bounding_box()
+            cell = page.locator("table.kwic td.left").first.bounding_box()
+            assert abs((left["x"] + left["width"]) - (cell["x"] + cell["width"])) < 8
+            before = page.locator("table.kwic td.pid, table.kwic a.pid").all_inner_texts()
+            page.screenshot(path=str(tmp_path / "concordance.png"), full_page=True)
+
+            page.locator("a.sort-left").click()
+            page.wait_for_url("**sort=left*")
+            assert "按左文" in page.locator("strong.sort-current").inner_text()
+            after = page.locator("table.kwic a.pid").all_inner_texts()
+            assert after != before
+            lefts = page.locator("table.kwic td.left").all_inner_texts()
+            keys = ["".join(c for c in text[::-1].lower() if c.isalnum()) for text in lefts]  # as folded: case aside
+            assert keys[:10] == sorted(keys[:10])
+
+            with page.expect_download() as info:
+                page.locator("a.download.csv").click()
+            path = info.value.path()
+            table = list(csv.reader(io.StringIO(Path(path).read_text(encoding="utf-8"))))
+            assert table[0] == ["paragraph", "version", "section", "start", "end", "left", "match", "right", "via"]
+            assert len(table) - 1 == data["total"]
+            assert sorted((r[0], r[3]) for r in table[1:]) == sorted((l["paragraph"], str(l["start"])) for l in data["lines"])
+        finally:
+            browser.close()
+    assert problems == []
+
+
+def test_phone_screen_in_chromium(server, tmp_path):
+    """Issue 10: on a 390 px phone the compare page fits the screen (its selects made it 636 px wide), and so does
+    the concordance."""
+    from playwright.sync_api import sync_playwright
+
+    problems = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+            page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
+            page.on("pageerror", lambda e: problems.append(str(e)))
+
+            page.goto(server + "/compare?a=un&b=xinhua")
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 390, f"the compare page is {width} px wide on a 390 px screen"
+            page.screenshot(path=str(tmp_path / "compare-phone.png"), full_page=True)
+
+            page.goto(server + "/concordance?q=" + "合作")
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390
+            assert page.locator("table.kwic td.match").first.is_visible()
+            page.screenshot(path=str(tmp_path / "concordance-phone.png"), full_page=True)
+        finally:
+            browser.close()
+    assert problems == []

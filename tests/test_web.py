@@ -233,9 +233,11 @@ def test_openapi_describes_every_endpoint(client):
         "/api/openapi.json",
         "/api/passages/{id}",
         "/api/compare",
+        "/api/concordance",
     }
     params = {p["name"]: p["schema"] for p in spec["paths"]["/api/search"]["get"]["parameters"]}
-    assert set(params) == {"q", "version", "lang", "section", "page", "per_page", "collapse", "translate", "match"}
+    assert set(params) == {"q", "version", "lang", "section", "page", "per_page", "collapse", "translate", "match",
+                           "format"}
     assert params["q"]["maxLength"] == 256
     assert (params["per_page"]["minimum"], params["per_page"]["maximum"]) == (1, 100)
     assert params["page"]["minimum"] == 1

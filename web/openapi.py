@@ -86,6 +86,15 @@ _QUERY_PARAMETER = {
 }
 
 
+FLAG = {"type": "string", "enum": ["1", "0", "true", "false", "yes", "no", "on", "off"], "default": "1"}
+FORMAT_PARAMETER = {
+    "name": "format", "in": "query",
+    "description": "json (default): a page; csv (header row, UTF-8) or jsonl: everything that matches, streamed as a "
+                   "download, no per_page cap.",
+    "schema": {"type": "string", "enum": ["json", "csv", "jsonl"], "default": "json"},
+}
+
+
 def openapi_spec(languages: list[str] | None = None) -> dict:
     """The API description; `languages` are the index's paragraph languages (default zh, en)."""
     languages = list(languages or LANGS)
@@ -146,6 +155,7 @@ def openapi_spec(languages: list[str] | None = None) -> dict:
                                         "apart, no other forms, no translations), facets counting those only. "
                                         "A \"quoted\" string is always exact.",
                          "schema": {"type": "string", "enum": ["all", "exact"], "default": "all"}},
+                        FORMAT_PARAMETER,
                     ],
                     "responses": {
                         "200": _ok("The page of hits, with facets and how the query was read", "SearchResult"),
@@ -185,6 +195,33 @@ def openapi_spec(languages: list[str] | None = None) -> dict:
                     "responses": {
                         "200": _ok("The passage", "PassagePage"),
                         "404": _error("No passage with this id"),
+                        "503": _error("The index is not built"),
+                    },
+                }
+            },
+            "/api/concordance": {
+                "get": {
+                    "operationId": "concordance",
+                    "summary": "Every occurrence of the query (KWIC), one line each: left context, match, right "
+                               "context; start/end are code-point offsets into the paragraph's text",
+                    "parameters": [
+                        _QUERY_PARAMETER,
+                        {"name": "version", "in": "query", "schema": {"type": "array", "items": {"type": "string"}},
+                         "style": "form", "explode": True},
+                        {"name": "lang", "in": "query", "schema": {"type": "string", "enum": languages}},
+                        {"name": "section", "in": "query", "schema": {"type": "string"}},
+                        {"name": "translate", "in": "query", "schema": FLAG},
+                        {"name": "sort", "in": "query", "description": "doc (document order), left or right (by "
+                         "the text before / after the match)",
+                         "schema": {"type": "string", "enum": ["doc", "left", "right"], "default": "doc"}},
+                        {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
+                        {"name": "per_page", "in": "query",
+                         "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 50}},
+                        FORMAT_PARAMETER,
+                    ],
+                    "responses": {
+                        "200": _ok("A page of lines; with format=csv or jsonl every line, streamed", "Concordance"),
+                        "400": _error("A bad parameter: meaningless query, unknown sort or format, page out of range"),
                         "503": _error("The index is not built"),
                     },
                 }
@@ -230,6 +267,20 @@ def openapi_spec(languages: list[str] | None = None) -> dict:
         "components": {
             "schemas": {
                 **{cls.__name__: dataclass_schema(cls) for cls in _GENERATED},
+                "Concordance": {
+                    "type": "object",
+                    "required": ["query", "total", "paragraphs", "by_version", "lines", "page", "per_page", "pages"],
+                    "properties": {
+                        "query": {"type": "string"},
+                        "total": {"type": "integer", "description": "Occurrences"},
+                        "paragraphs": {"type": "integer", "description": "Paragraphs holding one"},
+                        "by_version": {"type": "object", "additionalProperties": {"type": "integer"}},
+                        "lines": {"type": "array", "items": {"$ref": "#/components/schemas/ConcordanceLine"}},
+                        "page": {"type": "integer"},
+                        "per_page": {"type": "integer"},
+                        "pages": {"type": "integer"},
+                    },
+                },
                 "Error": {
                     "type": "object",
                     "required": ["error"],

@@ -43,6 +43,38 @@ def search_params(args: MultiDict) -> dict:
     }
 
 
+EXPORT_FORMATS = ("csv", "jsonl")
+
+
+def export_format(args: MultiDict) -> str | None:
+    """`format`: csv or jsonl for an export of everything that matches, or None for the JSON page."""
+    raw = (args.get("format") or "").strip().lower()
+    if raw in ("", "json"):
+        return None
+    if raw not in EXPORT_FORMATS:
+        raise BadParameter(f"format must be json, csv or jsonl; got {raw[:40]!r}")
+    return raw
+
+
+def concordance_params(args: MultiDict) -> dict:
+    """{query, versions, lang, section, translate, sort} for search.concordance.concordance(), and page/per_page."""
+    from jiaokan.search.concordance import DEFAULT_PER_PAGE as LINES_PER_PAGE, MAX_PER_PAGE as MAX_LINES
+
+    return {
+        "query": args.get("q", ""),
+        "versions": [v for v in args.getlist("version") if v],
+        "lang": args.get("lang") or None,
+        "section": args.get("section") or None,
+        "translate": _boolean(args, "translate", True),
+        "sort": (args.get("sort") or "doc").strip().lower(),
+    }, {
+        "page": _integer(args, "page", 1, "page must be a whole number, 1 or more"),
+        "per_page": _integer(
+            args, "per_page", LINES_PER_PAGE, f"per_page must be a whole number between 1 and {MAX_LINES}"
+        ),
+    }
+
+
 def is_off(args: MultiDict, name: str) -> bool:
     """Whether flag `name` is given and switched off (for showing a form's state; no error for a bad value)."""
     raw = args.get(name)

@@ -15,7 +15,10 @@ from jiaokan.search.searching import search as run_search
 from jiaokan.web.holder import Build
 from jiaokan.web.openapi import openapi_spec
 from jiaokan.web.marking import mark
-from jiaokan.web.params import DEFAULT_PER_PAGE, compare_params, is_off, search_params
+from jiaokan.web.export import export_response
+from jiaokan.web.params import (
+    DEFAULT_PER_PAGE, compare_params, concordance_params, export_format, is_off, search_params,
+)
 
 bp = Blueprint("web", __name__)
 
@@ -54,6 +57,8 @@ def search(fmt: str):
     args = {k: request.args.getlist(k) for k in SEARCH_ARGS if k in request.args}
     result = None
     catalog = {"statements": [], "versions": []}
+    if fmt == "json" and export_format(request.args):
+        return _export_search(export_format(request.args), search_params(request.args))
     try:
         params = search_params(request.args)
         with index_build().using() as index:
@@ -71,6 +76,109 @@ def search(fmt: str):
     if fmt == "json":
         return jsonify(result)
     return _render_search(args, catalog, result)
+
+
+SEARCH_EXPORT_FIELDS = [
+    "rank", "id", "version", "section", "lang", "kind", "passage", "score", "via", "highlights", "text",
+]
+
+
+def _export_search(fmt: str, params: dict):
+    """Every hit of the search, in the order the JSON pages give them, streamed (no per_page cap). The first page is
+    searched before the response starts, so a bad query is a 400, not a broken download."""
+    params = {**params, "page": 1, "per_page": MAX_PER_PAGE}
+    build = index_build()
+    with build.using() as index:
+        first = to_json(run_search(index, **params))
+
+    def rows():
+        page, result, rank = 1, first, 0
+        while True:
+            for hit in result["hits"]:
+                rank += 1
+                yield {"rank": rank, **hit}
+            if page >= result["pages"]:
+                return
+            page += 1
+            # One page at a time under the build's lock, so a slow download does not hold up other requests.
+            with build.using() as index:
+                result = to_json(run_search(index, **{**params, "page": page}))
+
+    return export_response(fmt, rows(), SEARCH_EXPORT_FIELDS, "jiaokan-search")
+
+
+CONCORDANCE_ARGS = ("q", "version", "lang", "section", "translate", "sort", "per_page")
+CONCORDANCE_FIELDS = ["paragraph", "version", "section", "start", "end", "left", "match", "right", "via"]
+
+
+@bp.get("/concordance", defaults={"fmt": "html"})
+@bp.get("/api/concordance", defaults={"fmt": "json"})
+def concordance(fmt: str):
+    """Every occurrence of the query, one line each, the matches in one column: the page, the JSON, or with
+    format=csv|jsonl every line as a download."""
+    from jiaokan.search.concordance import concordance as run_concordance
+    from jiaokan.search.concordance import export_rows
+
+    args = {k: request.args.getlist(k) for k in CONCORDANCE_ARGS if k in request.args}
+    catalog = {"statements": [], "versions": []}
+    result = page = None
+    try:
+        params, paging = concordance_params(request.args)
+        export = export_format(request.args) if fmt == "json" else None
+        with index_build().using() as index:
+            catalog = index.catalog
+            if fmt == "json" or params["query"].strip():
+                result = run_concordance(index, **params)
+        if export:
+            return export_response(
+                export, export_rows(result), CONCORDANCE_FIELDS, "jiaokan-concordance"
+            )
+        if result is not None:
+            page = result.page(**paging)
+    except SearchError as e:
+        if fmt == "json" or isinstance(e, IndexNotBuilt):
+            raise
+        return _render_concordance(args, catalog, None, error=e, status=e.status)
+    if fmt == "json":
+        return jsonify(page)
+    return _render_concordance(args, catalog, page, run=result)
+
+
+def _render_concordance(args: dict, catalog: dict, page: dict | None, *, error=None, status=200, run=None):
+    first = {k: v[0] for k, v in args.items() if v}
+    q = first.get("q", "")
+    selected = [v for v in args.get("version", []) if v]
+    json_url = url_for("web.concordance", fmt="json", **args) if (page or error) else url_for("web.versions")
+
+    def url(**changes) -> str:
+        given = {**{k: v for k, v in args.items() if k != "page"}, **changes}
+        return url_for("web.concordance", fmt="html", **{k: v for k, v in given.items() if v not in (None, "", [])})
+
+    context = {
+        "q": q,
+        "lang": first.get("lang", ""),
+        "section": first.get("section", ""),
+        "sort": first.get("sort", "doc"),
+        "translate": not is_off(request.args, "translate"),
+        "version_choices": [
+            {"id": v["id"], "label": v.get("publisher", v["id"]), "checked": v["id"] in selected,
+             "count": (page or {}).get("by_version", {}).get(v["id"]) if page else None}
+            for v in catalog.get("versions", [])
+        ],
+        "lang_labels": LANG_LABELS,
+        "result": page,
+        "error": error,
+        "url": url,
+        "pages": _page_window(page["page"], page["pages"]) if page else [],
+        "csv_url": url_for("web.concordance", fmt="json", **{**args, "format": "csv"}) if page else None,
+        "jsonl_url": url_for("web.concordance", fmt="json", **{**args, "format": "jsonl"}) if page else None,
+        "understood": run.understood if run else None,
+        "took_ms": run.took_ms if run else None,
+        "search_url": url_for("web.search", fmt="html", q=q, version=selected, lang=first.get("lang"),
+                              section=first.get("section")),
+        "max_query_chars": MAX_QUERY_CHARS,
+    }
+    return _render("concordance.html", json_url, status=status, **context)
 
 
 @bp.get("/paragraph/<pid>", defaults={"fmt": "html"})
@@ -328,6 +436,11 @@ def _render_search(args: dict, catalog: dict, result: dict | None, *, error: Sea
         "source_labels": SOURCE_LABELS,
         "max_query_chars": MAX_QUERY_CHARS,
         "max_per_page": MAX_PER_PAGE,
+        # Everything that matches, as a download, and every occurrence as a concordance (issue 10).
+        "export_url": lambda fmt: url_for("web.search", fmt="json", **{
+            k: v for k, v in args.items() if k not in ("page", "per_page")}, format=fmt),
+        "concordance_url": url_for("web.concordance", fmt="html", **{
+            k: v for k, v in args.items() if k in ("q", "version", "lang", "section", "translate")}),
     }
     if result is not None:
         context["summary"] = _match_summary(result)

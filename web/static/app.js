@@ -4,6 +4,12 @@
 document.addEventListener("DOMContentLoaded", function () {
   var form = document.querySelector("form.search");
   if (!form) return;
+  // On a phone the filters fold away once there are results, so the first hit is above the fold; a tap on
+  // "Filters" opens them.
+  var panel = form.querySelector("details.filters-panel");
+  if (panel && document.querySelector("ol.hits li.hit, table.kwic") && window.matchMedia("(max-width: 40rem)").matches) {
+    panel.open = false;
+  }
   form.querySelectorAll(".versions input, .langs input, .translate-filter input[type=checkbox]").forEach(function (input) {
     input.addEventListener("change", function () { form.submit(); });
   });
