@@ -15,23 +15,27 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from jiaokan.indexer.build_lock import build_lock
 from jiaokan.indexer.catalog import Catalog, load_catalog, read_version_text
 from jiaokan.indexer.catalog_view import catalog_overview
 from jiaokan.indexer.collation import collate
 from jiaokan.indexer.translations import GLOSSARY_FILE, build_translations
-from jiaokan.indexer.errors import CorpusError
+from jiaokan.indexer.errors import CorpusError, IndexWriteError
 from jiaokan.indexer.paragraphs import corpus_paragraphs
 from jiaokan.indexer.records import Paragraph
 from jiaokan.indexer.writer import print_progress, write_index
+from jiaokan.search.errors import IndexDamaged
 from jiaokan.search.index import (
     CATALOG_FILE,
     DICTIONARY_FILE,
     META_FILE,
     PASSAGES_FILE,
     TRANSLATIONS_FILE,
+    CorpusIndex,
     read_meta,
 )
 from jiaokan.search.records import to_json
+from jiaokan.search.integrity import MANIFEST_KEY, content_problem, file_manifest, probe
 from jiaokan.search.segmenter import Dictionary
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -82,18 +86,32 @@ def build_index(
     *,
     force: bool = False,
     progress=print_progress,
+    wait: bool = False,
 ) -> BuildReport:
-    """Build `index_path` from `corpus_dir` unless it is up to date. Raises CorpusError for a bad corpus, before
-    anything on disk changes."""
+    """Build `index_path` from `corpus_dir` unless it is up to date (and intact). Raises CorpusError for a bad
+    corpus, before anything on disk changes; BuildRunning if another process is building it (unless `wait`);
+    IndexWriteError when the file system refuses (full, read-only, permissions): the previous index stays."""
     started = time.perf_counter()
     corpus_dir = Path(corpus_dir)
     index_path = Path(index_path)
     catalog = load_catalog(corpus_dir)
     fingerprint = corpus_fingerprint(corpus_dir, catalog)
-    current = read_meta(index_path)
-    if current and current.get("fingerprint") == fingerprint and not force:
-        return BuildReport(False, index_path, current["versions"], current["paragraphs"], 0.0)
+    with build_lock(index_path, wait=wait):
+        current = read_meta(index_path)
+        if current and current.get("fingerprint") == fingerprint and not force and _intact(index_path, current):
+            return BuildReport(False, index_path, current["versions"], current["paragraphs"], 0.0)
+        return _build(index_path, corpus_dir, catalog, fingerprint, progress, started)
 
+
+def _intact(index_path: Path, meta: dict) -> bool:
+    """Up to date only if its files are the ones the build wrote (a damaged index is rebuilt, not kept)."""
+    try:
+        return content_problem(index_path.resolve(), meta) is None
+    except OSError:
+        return False
+
+
+def _build(index_path, corpus_dir, catalog, fingerprint, progress, started) -> BuildReport:
     paragraphs = corpus_paragraphs(catalog)
     passages = collate(catalog, paragraphs)  # sets each paragraph's passage
     user_dict = corpus_dir / USER_DICT
@@ -133,9 +151,21 @@ def write_paragraphs_index(
 ) -> Path:
     """Write a complete index of `paragraphs` into a new build folder and swap it in; returns the folder."""
     started = time.perf_counter() if started is None else started
-    index_path = index_path.absolute()
+    index_path = Path(index_path).absolute()
     if index_path.exists() and not index_path.is_symlink():
         raise CorpusError(f"{index_path}: exists and is not a jiaokan index link; move it away or pick another --index")
+    try:
+        with build_lock(index_path):
+            return _write_and_swap(
+                paragraphs, dictionary, index_path, fingerprint, catalog, passages, translations, progress, workers,
+                started,
+            )
+    except OSError as e:
+        raise IndexWriteError.of(e, index_path) from None
+
+
+def _write_and_swap(paragraphs, dictionary, index_path, fingerprint, catalog, passages, translations, progress,
+                    workers, started) -> Path:
     index_path.parent.mkdir(parents=True, exist_ok=True)
     # Unique per build, even two in the same second from one process; the pid lets a later build tell a folder
     # left by a killed build from one still being written.
@@ -161,14 +191,52 @@ def write_paragraphs_index(
             "paragraphs": len(paragraphs),
             "versions": versions,
             "seconds": round(time.perf_counter() - started, 3),
+            # Every file's size and checksum: how a reader tells a damaged build (search/integrity.py).
+            MANIFEST_KEY: file_manifest(build_dir, META_FILE),
         }
         # The meta file is written last: a folder without it is an unfinished build.
         (build_dir / META_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+        _fsync_folder(build_dir)
+        _verify(build_dir)
     except BaseException:
         shutil.rmtree(build_dir, ignore_errors=True)
         raise
     _swap_in(index_path, build_dir)
     return build_dir
+
+
+def _verify(build_dir: Path) -> None:
+    """Open the new build and answer a probe query, as the server will, before anyone is pointed at it."""
+    index = CorpusIndex(build_dir)
+    try:
+        probe(index)
+    except IndexDamaged as e:
+        raise CorpusError(f"the new build {build_dir.name} failed its check, the previous index is kept: {e}") from None
+    finally:
+        index.close()
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Every file's data, then the folder's entries, on disk before the link points at them: after a power cut
+    the link never names a folder with empty or missing files."""
+    for f in folder.iterdir():
+        if f.is_file():
+            fd = os.open(f, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+    _fsync_dir(folder)
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 
 
 def _swap_in(index_path: Path, build_dir: Path) -> None:
@@ -177,6 +245,7 @@ def _swap_in(index_path: Path, build_dir: Path) -> None:
         link_tmp.unlink()
     link_tmp.symlink_to(build_dir.name)
     os.replace(link_tmp, index_path)
+    _fsync_dir(index_path.parent)  # the new link itself on disk
     _remove_old_builds(index_path, keep={build_dir.name})
 
 

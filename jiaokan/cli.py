@@ -74,6 +74,25 @@ def _is_bundled(corpus: Path) -> bool:
         return False
 
 
+def _damage_explained(index, e: Exception) -> "UserError | None":
+    """After an unexpected error reading an index: the one-line damaged-index message if its files say so."""
+    from jiaokan.search.errors import IndexDamaged
+    from jiaokan.search.integrity import diagnose
+
+    problem = diagnose(index) if index is not None else None
+    return UserError(str(IndexDamaged(index.path, problem))) if problem else None
+
+
+def _check_arguments(argv: list[str]) -> None:
+    """Arguments the terminal passed as bytes that are not UTF-8 (Python keeps them as lone surrogates)."""
+    for arg in argv:
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            raise UserError(f"argument '{shown}' is not valid UTF-8; jiaokan reads text as UTF-8") from None
+
+
 def _echo_json(data) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=1))
 
@@ -82,6 +101,7 @@ def _echo_json(data) -> None:
 @click.version_option(package_name="jiaokan")
 def main():
     """校勘 jiaokan: search and compare the published versions of the China–Russia joint statements."""
+    _check_arguments(sys.argv[1:])
 
 
 @main.command()
@@ -142,10 +162,14 @@ def paragraphs(index_path, corpus_dir, version_id, as_json):
     from jiaokan.search.errors import SearchError
     from jiaokan.search.index import open_index
 
+    index = None
     try:
-        records = list(open_index(_index_path(index_path, corpus_dir)).paragraphs)
+        index = open_index(_index_path(index_path, corpus_dir))
+        records = list(index.paragraphs)
     except SearchError as e:
         raise UserError(str(e)) from None
+    except Exception as e:
+        raise _damage_explained(index, e) or e
     if version_id is not None:
         known = dict.fromkeys(p["version"] for p in records)
         if version_id not in known:
@@ -178,9 +202,11 @@ def search(index_path, corpus_dir, query, versions, lang, section, limit, page, 
     from jiaokan.search.records import to_json
     from jiaokan.search.searching import search as run_search
 
+    index = None
     try:
+        index = open_index(_index_path(index_path, corpus_dir))
         result = to_json(run_search(
-            open_index(_index_path(index_path, corpus_dir)),
+            index,
             query,
             versions=list(versions),
             lang=lang,
@@ -193,6 +219,8 @@ def search(index_path, corpus_dir, query, versions, lang, section, limit, page, 
         ))
     except SearchError as e:
         raise UserError(str(e)) from None
+    except Exception as e:
+        raise _damage_explained(index, e) or e
     if as_json:
         _echo_json(
             {k: result[k] for k in ("query", "total", "counts", "total_paragraphs", "by_match", "hits", "facets", "took_ms",
@@ -208,52 +236,87 @@ def search(index_path, corpus_dir, query, versions, lang, section, limit, page, 
 @_corpus_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
-@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256), help="Worker threads.")
-def serve(index_path, corpus_dir, host, port, threads):
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Processes serving the one socket and the one index (the way to use more than one core).")
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256), help="Threads per process.")
+@click.option("--connection-limit", default=1000, show_default=True, type=click.IntRange(1, 100000),
+              help="Open connections per process before new ones wait (idle and half-sent ones count).")
+@click.option("--channel-timeout", default=30, show_default=True, type=click.IntRange(1, 3600),
+              help="Seconds before an idle or stalled connection is closed.")
+def serve(index_path, corpus_dir, host, port, workers, threads, connection_limit, channel_timeout):
     """Serve the search (HTML and JSON) with waitress, building the index first if it is missing or stale.
 
-    A rebuild with `jiaokan index` while it runs is picked up by the next request, without a restart."""
+    A rebuild with `jiaokan index` while it runs is picked up by the next request, without a restart; a new build
+    that fails to open is logged and the one being served stays."""
+    import logging
+
     from jiaokan.indexer.build import build_index
+    from jiaokan.indexer.build_lock import BuildRunning
     from jiaokan.indexer.errors import CorpusError
     from jiaokan.search.errors import SearchError
+    from jiaokan.search.index import read_meta
+    from jiaokan.web.serving import Limits, allow_descriptors, listen, run_server, run_workers
 
     path = _index_path(index_path, corpus_dir)
     try:
-        report = build_index(path, _corpus_dir(corpus_dir))
+        try:
+            report = build_index(path, _corpus_dir(corpus_dir))
+        except BuildRunning as e:
+            if read_meta(path) is None:
+                click.echo(f"jiaokan: {e}; waiting for it", err=True)
+                report = build_index(path, _corpus_dir(corpus_dir), wait=True)
+            else:  # serve what is there; the running build is picked up when it swaps in
+                click.echo(f"jiaokan: {e}; serving the current index meanwhile", err=True)
+                report = None
     except CorpusError as e:
         raise UserError(str(e)) from None
     except OSError as e:
         raise UserError(f"{e.filename or path}: cannot write the index: {e.strerror or e}") from None
-    if report.built:
+    if report is not None and report.built:
         click.echo(f"built {path}: {report.paragraphs} paragraphs in {report.seconds:.2f} s")
 
-    import logging
-
-    from waitress.server import create_server
-
-    from jiaokan.web import create_app
-
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s: %(message)s")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(process)d %(name)s %(levelname)s: %(message)s")
     # "Task queue depth is 1" on every request that waits for a thread: normal under load, not worth a line each.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-    app = create_app({"INDEX_DIR": str(path)})
-    try:
+
+    def make_app():
+        from jiaokan.web import create_app
+
+        app = create_app({"INDEX_DIR": str(path)})
         app.extensions["jiaokan_index"].warm()
+        return app
+
+    # Open the index once here, so that a damaged or missing one is a message and exit 2 before anything listens.
+    try:
+        from jiaokan.web.holder import IndexHolder
+
+        holder = IndexHolder(path)
+        holder.warm()
+        holder.close()
     except SearchError as e:
         raise UserError(str(e)) from None
+    limits = Limits(threads=threads, connection_limit=connection_limit, channel_timeout=channel_timeout)
     try:
-        server = create_server(app, host=host, port=port, threads=threads, ident="jiaokan")
+        sock = listen(host, port)
     except OSError as e:
         raise UserError(f"cannot listen on {host}:{port}: {e.strerror or e}") from None
-    port = getattr(server, "effective_port", port)
+    allow_descriptors(limits)
+    port = sock.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
-    click.echo(f"jiaokan: serving {path} on http://{shown}:{port}/ ({threads} threads; Ctrl-C stops)")
+    click.echo(
+        f"jiaokan: serving {path} on http://{shown}:{port}/ ({workers} process{'es' if workers > 1 else ''} of "
+        f"{threads} threads; Ctrl-C stops)"
+    )
     try:
-        server.run()
-    except KeyboardInterrupt:
-        pass
+        if workers == 1:
+            try:
+                run_server(make_app, sock, limits)
+            except SearchError as e:
+                raise UserError(str(e)) from None
+        else:
+            run_workers(make_app, sock, limits, workers)
     finally:
-        server.close()
+        sock.close()
 
 
 @main.command()
@@ -270,10 +333,14 @@ def compare(index_path, corpus_dir, a, b, statement, as_json):
     from jiaokan.search.errors import SearchError
     from jiaokan.search.index import open_index
 
+    index = None
     try:
-        result = to_json(run_compare(open_index(_index_path(index_path, corpus_dir)), a, b, statement))
+        index = open_index(_index_path(index_path, corpus_dir))
+        result = to_json(run_compare(index, a, b, statement))
     except SearchError as e:
         raise UserError(str(e)) from None
+    except Exception as e:
+        raise _damage_explained(index, e) or e
     if as_json:
         _echo_json(result)
         return

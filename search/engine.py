@@ -18,6 +18,7 @@ from functools import cached_property
 
 import numpy as np
 
+from jiaokan.search import budget
 from jiaokan.search.analysis import Analysis
 from jiaokan.search.index import CorpusIndex
 from jiaokan.search.matching import chain_terms, holds_exact
@@ -53,16 +54,29 @@ class Engine:
         self.size = index.meta["paragraphs"]
         self.lengths = {f: read_lengths(folder, f).astype(np.float32) for f in FIELDS}
         self.avg_length = {f: float(self.lengths[f].mean()) if self.size else 1.0 for f in FIELDS}
-        # Whoosh reads segment files with seek() then read() on shared file objects: one reader at a time.
-        self._whoosh_lock = threading.Lock()
-        # One block per Whoosh segment, by first document number; Whoosh is opened only for a rare term.
+        # One block per Whoosh segment, by first document number; Whoosh is opened only for a rare term. Whoosh
+        # reads segment files with seek() then read() on its own file objects, so a reader is not safe to share
+        # between threads: each thread opens its own (see _whoosh_reader); the posting arrays are shared.
         self.blocks = [PostingArrays(folder, base) for base in block_bases(folder)]
-        self._whoosh_readers: dict[int, object] | None = None
+        self._local = threading.local()
+        self._readers: list = []  # every thread's reader, closed with the index
+        self._readers_lock = threading.Lock()
 
     def _whoosh_reader(self, base: int):
-        if self._whoosh_readers is None:
-            self._whoosh_readers = {b: r for r, b in self.index.searcher().reader().leaf_readers()}
-        return self._whoosh_readers[base]
+        """This thread's Whoosh reader of the segment starting at `base` (opened on the thread's first rare term)."""
+        leaves = getattr(self._local, "leaves", None)
+        if leaves is None:
+            reader = self.index.ix.reader()
+            with self._readers_lock:
+                self._readers.append(reader)
+            leaves = self._local.leaves = {b: r for r, b in reader.leaf_readers()}
+        return leaves[base]
+
+    def close(self) -> None:
+        with self._readers_lock:
+            readers, self._readers = self._readers, []
+        for reader in readers:
+            reader.close()
 
     # --- facets and filters -----------------------------------------------------------------------------------
 
@@ -105,16 +119,15 @@ class Engine:
                 ids_parts.append(found[0])
                 tf_parts.append(found[1])
             elif arrays.maybe_rare(field, term):
-                with self._whoosh_lock:
-                    reader = self._whoosh_reader(arrays.base)
-                    if (field, btext) not in reader:
-                        continue
-                    m = reader.postings(field, btext)
-                    ids, tfs = [], []
-                    while m.is_active():
-                        ids.append(m.id() + arrays.base)
-                        tfs.append(m.weight())
-                        m.next()
+                reader = self._whoosh_reader(arrays.base)
+                if (field, btext) not in reader:
+                    continue
+                m = reader.postings(field, btext)
+                ids, tfs = [], []
+                while m.is_active():
+                    ids.append(m.id() + arrays.base)
+                    tfs.append(m.weight())
+                    m.next()
                 ids_parts.append(np.array(ids, dtype=np.uint32))
                 tf_parts.append(np.array(tfs, dtype=np.float32))
         if not ids_parts:
@@ -124,6 +137,7 @@ class Engine:
         return np.concatenate(ids_parts), np.concatenate([t.astype(np.float32) for t in tf_parts])
 
     def term(self, field: str, term: str, weight: float = 1.0) -> Result:
+        budget.check()  # every query term passes here: the place a too-costly search is stopped
         ids, tfs = self.postings(field, term)
         result = self.nothing()
         if len(ids):

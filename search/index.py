@@ -7,7 +7,8 @@ import os
 from functools import cached_property
 from pathlib import Path
 
-from jiaokan.search.errors import IndexNotBuilt
+from jiaokan.search.errors import IndexDamaged, IndexNotBuilt
+from jiaokan.search.integrity import size_problem
 from jiaokan.search.segmenter import Dictionary
 from jiaokan.search.store import STORE_FILE, ParagraphStore
 
@@ -49,9 +50,14 @@ class CorpusIndex:
         self.build_dir = self.path.resolve()
         self.meta = read_meta(self.build_dir)
         if self.meta is None:
+            if (self.build_dir / META_FILE).exists():
+                raise IndexDamaged(self.path, f"{META_FILE} is unreadable")
             raise IndexNotBuilt(f"no index at {self.path}; build it with: jiaokan index")
         if not (self.build_dir / STORE_FILE).exists():
             raise IndexNotBuilt(f"the index at {self.path} was built by an older jiaokan; rebuild it with: jiaokan index")
+        problem = size_problem(self.build_dir, self.meta)
+        if problem:
+            raise IndexDamaged(self.path, problem)
         self._searcher = None
         self._ix = None
 
@@ -61,7 +67,10 @@ class CorpusIndex:
         if self._ix is None:
             from whoosh import index as whoosh_index
 
-            self._ix = whoosh_index.open_dir(str(self.build_dir))
+            try:
+                self._ix = whoosh_index.open_dir(str(self.build_dir))
+            except Exception as e:  # Whoosh's errors for a damaged table of contents or segment list
+                raise IndexDamaged(self.path, f"Whoosh cannot open it: {type(e).__name__}: {e}") from e
         return self._ix
 
     @cached_property
@@ -110,8 +119,8 @@ class CorpusIndex:
         return Engine(self)
 
     def searcher(self):
-        """The searcher of this build, shared. Whoosh file reads are not thread-safe: search/engine.py holds a
-        lock around them, and nothing else reads through the searcher while serving."""
+        """The searcher of this build, shared. Whoosh file reads are not thread-safe: search/engine.py reads
+        postings through a reader of each thread's own, and uses this one only to learn the segments."""
         if self._searcher is None:
             from whoosh import scoring
 
@@ -131,6 +140,8 @@ class CorpusIndex:
             return False
 
     def close(self) -> None:
+        if "engine" in self.__dict__:
+            self.engine.close()  # the readers its threads opened
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = None

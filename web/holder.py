@@ -1,45 +1,42 @@
 """The index a running server reads: opened once, shared by every request and thread, reopened after a rebuild.
 
-`jiaokan index` writes a new build folder and swaps the index link to it atomically (indexer/build.py). Each request
-asks the holder for the index; the holder checks the link with one readlink (`CorpusIndex.is_current()`) and, when it
-moved, one thread opens and warms the new build while the others keep answering from the old one. The old build is
-closed when its last request is done, so no request fails during a swap.
+`jiaokan index` writes a new build folder, checks it and swaps the index link to it atomically (indexer/build.py).
+Each request asks the holder for the index; the holder checks the link with one readlink (`CorpusIndex.is_current()`)
+and, when it moved, one thread opens and probes the new build (search/integrity.py) while the others keep answering
+from the old one. The old build is closed when its last request is done, so no request fails during a swap. A new
+build that fails to open or to answer the probe is logged and not served: the old one keeps serving until the link
+moves again.
 
-Whoosh reads non-compound segment files with seek() then read() on one shared file object, so one searcher used by
-two threads at once returns wrong postings (TermNotFound, wrong hits). Every call into search/ therefore holds the
-build's lock: requests are answered in parallel by the web server, searches one at a time (each takes milliseconds).
+Searches run in parallel: no lock is held across a search. The one thing Whoosh cannot share between threads, its
+segment readers (seek() then read() on one file object), is per thread in search/engine.py; everything else a
+search reads is loaded before the build serves anyone and not changed after.
 """
 from __future__ import annotations
 
 import logging
-import re
 import threading
 from contextlib import contextmanager
 from pathlib import Path
 
-from jiaokan.search.errors import IndexNotBuilt, SearchError
+from jiaokan.search.errors import IndexDamaged, IndexNotBuilt, SearchError
 from jiaokan.search.index import CorpusIndex, open_index
-from jiaokan.search.paragraphs import get_paragraph
-from jiaokan.search.searching import search
-from jiaokan.search.units import HAN_CHAR, LATIN_WORD
+from jiaokan.search.integrity import probe
 
 log = logging.getLogger(__name__)
 
 
 class Build:
-    """One opened build of the index, with the lock its searcher needs and a count of the requests using it."""
+    """One opened build of the index, with a count of the requests using it."""
 
     def __init__(self, index: CorpusIndex):
         self.index = index
-        self.lock = threading.Lock()
         self.users = 0
         self.retired = False
 
     @contextmanager
     def using(self):
-        """Hold the build's lock: the one way views reach `self.index`."""
-        with self.lock:
-            yield self.index
+        """The one way views reach `self.index` (no lock: any number of requests read it at once)."""
+        yield self.index
 
 
 class IndexHolder:
@@ -48,6 +45,8 @@ class IndexHolder:
         self._current: Build | None = None
         self._state = threading.Lock()  # guards _current and every Build's users/retired
         self._opening = threading.Lock()  # one thread opens a new build at a time
+        # The build folder that failed to open, and why: not retried (nor logged again) until the link moves.
+        self._refused: tuple[Path, SearchError] | None = None
 
     def acquire(self) -> Build:
         """The current build, counted as in use until `release`. Raises IndexNotBuilt (503) if there is none."""
@@ -89,16 +88,26 @@ class IndexHolder:
             current = self._current
             if current is not None and current.index.is_current():
                 return  # another thread reopened it while we waited
+            target = _target(self.path)
+            if self._refused is not None and self._refused[0] == target:
+                if current is None:
+                    raise self._refused[1]
+                return
             try:
                 new = Build(_open_warm(self.path))
             except (SearchError, OSError) as e:
+                error = e if isinstance(e, SearchError) else IndexNotBuilt(
+                    f"the index at {self.path} cannot be opened ({e.strerror or e}); rebuild it with: jiaokan index"
+                )
+                if target is not None and not isinstance(error, IndexNotBuilt):
+                    self._refused = (target, error)
                 if current is None:
-                    if isinstance(e, SearchError):
-                        raise
-                    raise IndexNotBuilt(f"the index at {self.path} cannot be opened; rebuild it with: jiaokan index")
-                # A broken or half-removed link: keep answering from the build we have.
-                log.warning("keeping the open index: reopening %s failed: %s", self.path, e)
+                    log.error("cannot serve %s: %s", self.path, error)
+                    raise error from None
+                # A damaged new build, or a broken or half-removed link: keep answering from the build we have.
+                log.error("still serving %s: the new build %s was not opened: %s", current.index.build_dir, target, error)
                 return
+            self._refused = None
             with self._state:
                 old, self._current = self._current, new
                 close = False
@@ -112,34 +121,27 @@ class IndexHolder:
             self._opening.release()
 
 
+def _target(path: Path) -> Path | None:
+    try:
+        return path.resolve()
+    except OSError:
+        return None
+
+
 def _open_warm(path: Path) -> CorpusIndex:
-    """Open a build and run one search on it, so that everything a request touches is loaded and the files are open
-    before the build serves anyone (and before a later rebuild may remove its folder)."""
+    """Open a build and probe it (load everything a request touches and answer one search), so that a damaged build
+    is never served and its files are open before a later rebuild may remove its folder."""
     for _ in range(3):
         index = open_index(path)
         try:
-            _warm(index)
+            probe(index)
             return index
-        except OSError:
-            # The folder was removed under us (two rebuilds in quick succession): the link points elsewhere now.
+        except IndexDamaged:
             index.close()
             if index.is_current():
                 raise
+            # The folder was removed under us (two rebuilds in quick succession): the link points elsewhere now.
     raise IndexNotBuilt(f"the index at {path} keeps changing while being opened; try again")
-
-
-def _warm(index: CorpusIndex) -> None:
-    index.warm()
-    if not index.paragraphs:
-        return
-    first = index.paragraphs[0]
-    word = re.search(f"{HAN_CHAR}{{2}}|{LATIN_WORD}", first["text"])
-    try:
-        if word:
-            search(index, word.group(0), per_page=1)
-        get_paragraph(index, first["id"], word.group(0) if word else None)
-    except SearchError:
-        log.warning("warming %s: the sample search failed", index.build_dir, exc_info=True)
 
 
 def _close(build: Build) -> None:

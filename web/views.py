@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, g, jsonify, render_template, request, url_for
 from markupsafe import Markup
 
+from jiaokan.search.budget import time_budget
 from jiaokan.search.collation import compare as run_compare
 from jiaokan.search.collation import get_passage
 from jiaokan.search.errors import BadQuery, IndexNotBuilt, SearchError
@@ -64,7 +65,8 @@ def search(fmt: str):
         with index_build().using() as index:
             catalog = index.catalog
             if fmt == "json" or not _is_empty(params):
-                result = to_json(run_search(index, **params))
+                with time_budget(current_app.config["SEARCH_TIME_LIMIT"]):
+                    result = to_json(run_search(index, **params))
         if result is not None and result["page"] > result["pages"]:
             # search/ only checks this when something matched; page 2 of nothing is out of range all the same.
             raise BadQuery(f"page {result['page']} is past the last page ({result['pages']})")
@@ -364,9 +366,16 @@ def _is_empty(params: dict) -> bool:
     return not (params["query"].strip() or params["versions"] or params["lang"] or params["section"])
 
 
+# Longest JSON-twin URL repeated in the Link header: a query at the length limit fits (256 four-byte characters
+# percent-encoded are 3 KB); an over-long one is refused and not echoed into headers (proxies cap them at 4-8 KB).
+MAX_LINK_URL = 4096
+
+
 def _render(template: str, json_url: str, status: int = 200, **context):
     """An HTML page, linked to its JSON twin by a Link header and <link rel=alternate> (and a visible link)."""
     body = render_template(template, json_url=json_url, **context)
+    if len(json_url) > MAX_LINK_URL:
+        return body, status
     return body, status, {"Link": f'<{json_url}>; rel="alternate"; type="application/json"'}
 
 
