@@ -67,8 +67,10 @@ def _acquire(path: Path, index_path: Path, wait: bool) -> int:
             ) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+    except OSError as e:
+        os.close(fd)
+        raise IndexWriteError.of(e, index_path) from None
     except BaseException:
         os.close(fd)
         raise
     return fd
-

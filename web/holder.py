@@ -20,7 +20,7 @@ from pathlib import Path
 
 from jiaokan.search.errors import IndexDamaged, IndexNotBuilt, SearchError
 from jiaokan.search.index import CorpusIndex, open_index
-from jiaokan.search.integrity import probe
+from jiaokan.search.integrity import content_problem, probe
 
 log = logging.getLogger(__name__)
 
@@ -129,11 +129,16 @@ def _target(path: Path) -> Path | None:
 
 
 def _open_warm(path: Path) -> CorpusIndex:
-    """Open a build and probe it (load everything a request touches and answer one search), so that a damaged build
-    is never served and its files are open before a later rebuild may remove its folder."""
+    """Open a build, check its files against its manifest and probe it (load everything a request touches and answer
+    one search), so that a damaged build is never served and its files are open before a later rebuild may remove
+    its folder."""
     for _ in range(3):
         index = open_index(path)
         try:
+            # Every file's checksum, once per build (milliseconds per megabyte, while the old build serves).
+            problem = content_problem(index.build_dir, index.meta)
+            if problem:
+                raise IndexDamaged(index.path, problem)
             probe(index)
             return index
         except IndexDamaged:
