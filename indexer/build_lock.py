@@ -1,12 +1,15 @@
-"""One build of an index at a time: an exclusive flock on a lock file beside the index link.
+"""One build of an index at a time: an exclusive POSIX record lock (lockf) on a lock file beside the index link.
 
-The kernel releases a flock when its process ends, however it ends, so a killed build never leaves the lock held.
+The kernel releases the lock when its process ends, however it ends, so a killed build never leaves it held. A
+record lock rather than a flock: a flock belongs to the open file, which the build's forked workers share, so one
+worker outliving a killed build would keep the lock; a record lock belongs to the one process that took it.
 The file stays (removing a lock file while others wait on it would let two builds run); it holds the pid of the
 build holding it, for the message the second build prints. Re-entrant within a process: build_index holds it around
 the up-to-date check and write_paragraphs_index (also called alone, by benchmarks and tests) takes it again.
 """
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import threading
@@ -48,7 +51,7 @@ def build_lock(index_path: Path, *, wait: bool = False):
             if _held[path] == 0:
                 del _held[path]
                 if fd is not None:
-                    os.close(fd)  # releases the flock
+                    os.close(fd)  # releases the lock
 
 
 def _acquire(path: Path, index_path: Path, wait: bool) -> int:
@@ -59,8 +62,10 @@ def _acquire(path: Path, index_path: Path, wait: bool) -> int:
         raise IndexWriteError.of(e, index_path) from None
     try:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-        except BlockingIOError:
+            fcntl.lockf(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except OSError as e:
+            if e.errno not in (errno.EACCES, errno.EAGAIN):
+                raise
             holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
             raise BuildRunning(
                 f"another build of {index_path} is running (pid {holder}); wait for it to finish, then run jiaokan index again"

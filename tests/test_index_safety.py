@@ -19,6 +19,7 @@ import pytest
 from jiaokan.indexer.build import build_index
 from jiaokan.indexer.build_lock import lock_path
 from jiaokan.search.index import META_FILE
+from jiaokan.search.store import STORE_FILE
 
 ROOT = Path(__file__).resolve().parents[1]
 JIAOKAN = Path(sys.executable).parent / "jiaokan"
@@ -64,7 +65,7 @@ def _scramble(path: Path) -> None:
 
 
 DAMAGES = {
-    "paragraphs cut short": ("paragraphs.json", _cut),
+    "paragraph store cut short": (STORE_FILE, _cut),
     "Whoosh terms cut short": ("*.trm", _cut),
     "passages scrambled, same size": ("passages.json", _scramble),
 }
@@ -116,7 +117,7 @@ def test_server_starting_on_a_damaged_index_says_so(tmp_path, corpus_dir):
 
     link = tmp_path / "idx" / "index"
     build_index(link, corpus_dir, progress=None)
-    _cut(link.resolve() / "paragraphs.json")
+    _cut(link.resolve() / STORE_FILE)
     client = create_app({"TESTING": True, "INDEX_DIR": str(link)}).test_client()
     for _ in range(2):
         r = client.get("/api/search", query_string={"q": "北约"})
