@@ -35,8 +35,8 @@ SECURITY_HEADERS = {
 
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__)
-    # SEARCH_TIME_LIMIT: seconds one search may take before it is stopped with a 503 (search/budget.py); None: no
-    # limit. The slowest known query takes well under 0.1 s on an idle core.
+    # SEARCH_TIME_LIMIT: CPU seconds one search may take before it is stopped with a 503 (search/budget.py); None:
+    # no limit. The slowest known query takes well under 0.1 s on an idle core.
     app.config.from_mapping(INDEX_DIR=str(default_index_path()), TESTING=False, SEARCH_TIME_LIMIT=1.0)
     if test_config is not None:
         app.config.from_mapping(test_config)

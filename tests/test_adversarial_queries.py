@@ -1,0 +1,87 @@
+"""The adversarial query shapes of bench/adversarial.py give right answers on the real corpus (issue 11); their time
+is measured by the benchmark, not here. Each answer is checked against a plain test on the folded paragraph texts."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bench.adversarial import adversarial_queries
+from jiaokan.search.folding import fold
+from jiaokan.search.searching import search
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.fixture(scope="module")
+def shapes(corpus_index):
+    return adversarial_queries(list(corpus_index.paragraphs))
+
+
+@pytest.fixture(scope="module")
+def folded(corpus_index):
+    return {p["id"]: fold(p["text"]).text for p in corpus_index.paragraphs}
+
+
+def _found(index, query: str) -> set[str]:
+    ids, page = set(), 1
+    while True:
+        result = search(index, query, per_page=100, page=page, collapse=False, translate=False)
+        ids.update(h["id"] for h in result["hits"])
+        if page >= result["pages"]:
+            return ids
+        page += 1
+
+
+def _whole_word(text: str, word: str) -> bool:
+    return re.search(rf"(?<![^\W_]){re.escape(word)}(?![^\W_])", text) is not None
+
+
+def test_every_shape_fits_the_query_limit_and_answers(shapes, corpus_index):
+    assert len(shapes) >= 10
+    for name, query in shapes.items():
+        assert len(query) <= 256, name
+        search(corpus_index, query)  # none is refused or fails
+
+
+def test_128_one_character_words_must_all_match(shapes, corpus_index, folded):
+    latin = shapes["128 one-character Latin/digit words"].split()
+    assert len(latin) == 128
+    expected = {pid for pid, text in folded.items() if all(_whole_word(text, w) for w in set(latin))}
+    assert _found(corpus_index, shapes["128 one-character Latin/digit words"]) == expected
+
+    han = shapes["128 one-character Han words of one paragraph"].split()
+    assert len(han) == 128
+    expected = {pid for pid, text in folded.items() if all(c in text for c in set(han))}
+    assert expected, "the paragraph the characters come from contains them all"
+    assert _found(corpus_index, shapes["128 one-character Han words of one paragraph"]) == expected
+
+
+def test_wide_and_deep_or_match_any_alternative(shapes, corpus_index, folded):
+    for name in ("52-way OR of Han characters", "nested OR, 25 deep"):
+        chars = _HAN.findall(shapes[name])
+        expected = {pid for pid, text in folded.items() if any(c in text for c in chars)}
+        assert len(expected) > 10
+        assert _found(corpus_index, shapes[name]) == expected, name
+
+
+def test_deep_parentheses_mean_what_they_enclose(shapes, corpus_index, folded):
+    assert _found(corpus_index, shapes["deep parentheses"]) == {pid for pid, t in folded.items() if "合作" in t}
+
+
+def test_long_runs_are_found_exactly_where_they_occur(shapes, corpus_index, folded):
+    for name in ("256 of one Han character", "256 of one Latin letter", "long mixed-script run from the corpus",
+                 "long mixed-script run, synthetic"):
+        run = fold(shapes[name]).text
+        expected = {pid for pid, text in folded.items() if run in text}
+        assert _found(corpus_index, shapes[name]) == expected, name
+    assert _found(corpus_index, shapes["long mixed-script run from the corpus"]), "the corpus's own run is not found"
+
+
+def test_alternating_scripts_spaced_must_all_match(shapes, corpus_index, folded):
+    words = set(shapes["alternating scripts, spaced"].split())
+    expected = {
+        pid for pid, text in folded.items()
+        if all((w in text) if _HAN.match(w) else _whole_word(text, w) for w in words)
+    }
+    assert _found(corpus_index, shapes["alternating scripts, spaced"]) == expected
