@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from jiaokan.search.errors import IndexDamaged
+from jiaokan.search.units import HAN_CHAR
 
 MANIFEST_KEY = "files"
 # Whoosh's empty lock file, which a writer may leave or remove: not part of the build's contents.
@@ -68,7 +69,7 @@ def probe(index) -> None:
         word = _probe_word(first["text"])
         if word:
             result = search(index, f'"{word}"', per_page=1, collapse=False, translate=False)
-            if result["total"] < 1:
+            if result.total < 1:
                 raise IndexDamaged(index.path, f"a search for {word!r} from its first paragraph finds nothing")
         get_paragraph(index, first["id"], word)
     except IndexDamaged:
@@ -78,7 +79,7 @@ def probe(index) -> None:
 
 
 def _probe_word(text: str) -> str | None:
-    for word in re.findall(r"[\u4e00-\u9fff]{2}|[A-Za-z]{3,}", text):
+    for word in re.findall(f"{HAN_CHAR}{{2}}|[A-Za-z]{{3,}}", text):
         if word not in ("AND", "OR", "NOT"):
             return word
     return None

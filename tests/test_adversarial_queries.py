@@ -27,8 +27,8 @@ def _found(index, query: str) -> set[str]:
     ids, page = set(), 1
     while True:
         result = search(index, query, per_page=100, page=page, collapse=False, translate=False)
-        ids.update(h["id"] for h in result["hits"])
-        if page >= result["pages"]:
+        ids.update(h.id for h in result.hits)
+        if page >= result.pages:
             return ids
         page += 1
 
