@@ -143,18 +143,9 @@ def test_new_build_is_on_disk_with_a_manifest_of_its_files(tmp_path, corpus_dir)
 
 def _big_corpus(corpus_dir: Path, dest: Path, copies: int) -> Path:
     """The real corpus with each version listed `copies` more times under new ids: a build of several seconds."""
-    import json
-    import tomllib
+    from test_index import _duplicated_corpus
 
-    shutil.copytree(corpus_dir, dest)
-    text = (corpus_dir / "catalog.toml").read_text(encoding="utf-8")
-    lines = [text]
-    for k in range(copies):
-        for entry in tomllib.loads(text)["version"]:
-            lines.append("\n[[version]]")
-            lines += [f"{key} = {json.dumps(f'{v}-copy{k}' if key == 'id' else v, ensure_ascii=False)}" for key, v in entry.items()]
-    (dest / "catalog.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return dest
+    return _duplicated_corpus(corpus_dir, dest, copies)
 
 
 def _start_build(link: Path, corpus: Path, log: Path) -> subprocess.Popen:
