@@ -38,7 +38,8 @@ def jiaokan(*args, **kwargs) -> subprocess.CompletedProcess:
 def _one_line_error(run: subprocess.CompletedProcess) -> str:
     assert run.returncode == 2, (run.returncode, run.stdout, run.stderr)
     assert "Traceback" not in run.stderr, run.stderr
-    lines = run.stderr.strip().splitlines()
+    # The build's progress line ("indexing 227/227 paragraphs") may come first; the error is one line after it.
+    lines = [line for line in run.stderr.strip().splitlines() if not re.match(r"^indexing \d+/\d+ paragraphs", line)]
     assert len(lines) == 1, run.stderr
     return lines[0]
 
