@@ -8,7 +8,10 @@ so they share it instead of each loading 500k entries.
 
 Each term's postings go to one place. `words` terms with at least MIN_DF postings in a block go to the posting
 arrays (read with numpy), the long tail of rarer words to the Whoosh segment, with their frequencies (nothing reads
-positions, so none are written). Every `grams` term goes to the posting arrays: exact strings are confirmed on the
+positions, so none are written), unless the block has at most WHOOSH_TAIL_MIN of them: then they go to the posting
+arrays too, and a search never opens Whoosh. The posting index of a block is loaded whole when an index is opened,
+at about a microsecond a term, while importing and opening Whoosh costs about 0.15 s, which a one-shot lookup on a
+small corpus (the bundled one has under 2,000 rare words) would pay for almost every word it looks up. Every `grams` term goes to the posting arrays: exact strings are confirmed on the
 folded text (search/matching.py), and the
 grams vocabulary of real text is mostly rare pairs of characters (866k distinct terms in 40k paragraphs drawn from
 jieba's word list, 96 % of them in fewer than 16 paragraphs), which Whoosh writes at about 50 µs a term. Whoosh's
@@ -45,6 +48,8 @@ PARALLEL_THRESHOLD = 2000
 # Paragraphs per block (one Whoosh segment, one set of posting arrays): bounds a worker's memory; the posting
 # arrays store document numbers within a block as 16-bit integers.
 BLOCK = 60_000
+# A block's rare words go to its Whoosh segment only when it has more than this many (see above).
+WHOOSH_TAIL_MIN = 20_000
 
 _job: dict = {}  # set in the parent before forking: what every worker needs
 
@@ -235,6 +240,8 @@ class _BlockWriter(SegmentWriter):
         # Frequent words to the posting arrays, the rest to Whoosh.
         terms, counts, docnums, tfs, starts = self.postings["words"].grouped()
         frequent = counts >= MIN_DF
+        if len(frequent) - int(np.count_nonzero(frequent)) <= WHOOSH_TAIL_MIN:
+            frequent[:] = True
         keep = frequent[np.repeat(np.arange(len(counts)), counts)]
         self.arrays.add_grouped(
             "words", [t for t, f in zip(terms, frequent.tolist()) if f], counts[frequent], docnums[keep], tfs[keep]

@@ -4,7 +4,9 @@ Why: Whoosh walks postings one Python call at a time (about 25 µs per matching 
 term in a 100k-paragraph index costs a second. The search engine (search/engine.py) instead scores whole posting
 lists at once with numpy. For every `grams` term, and every `words` term with at least `MIN_DF` postings in a
 block, the build writes the block's document numbers and term frequencies here and not in Whoosh; the rarer words
-are in the Whoosh segment of the same block, which is cheap to read for a handful of postings.
+are in the Whoosh segment of the same block, which is cheap to read for a handful of postings, unless the block
+has few of them (indexer/writer.py's WHOOSH_TAIL_MIN): then they are here too, and the block's .rare list is
+empty.
 
 Files per block, named by its first document number (`base`):
   postings-<base>.dat   uint16 document numbers within the block, term after term, then the term frequencies

@@ -31,6 +31,23 @@ def built_index(tmp_path_factory, corpus_dir) -> Path:
 
 
 @pytest.fixture(scope="session")
+def whoosh_tail_index(tmp_path_factory, corpus_dir) -> Path:
+    """The real corpus built with its rare words in the Whoosh segment, as a large corpus's blocks keep them (the
+    default build of this small corpus keeps every word in the posting arrays, indexer/writer.py)."""
+    from jiaokan.indexer import writer
+    from jiaokan.indexer.build import build_index
+
+    link = tmp_path_factory.mktemp("tail-index") / "index"
+    saved, writer.WHOOSH_TAIL_MIN = writer.WHOOSH_TAIL_MIN, 0
+    try:
+        build_index(link, corpus_dir, progress=None)
+    finally:
+        writer.WHOOSH_TAIL_MIN = saved
+    assert (link / "postings-0.rare").stat().st_size > 0, "no word went to the Whoosh segment"
+    return link
+
+
+@pytest.fixture(scope="session")
 def corpus_index(built_index):
     """The opened real-corpus index (search.index.CorpusIndex); its searcher is shared."""
     from jiaokan.search.index import open_index

@@ -172,6 +172,41 @@ def test_chinese_phrase_finds_exactly_the_paragraphs_with_the_phrase(recall, cor
     assert recall.found("外层空间和平利用") == set()
 
 
+# --- Rare words in the posting arrays or in Whoosh: the same answers ---------------------------------------------------
+
+
+def test_rare_words_answer_the_same_from_the_posting_arrays_as_from_whoosh(built_index, whoosh_tail_index):
+    """A small corpus keeps every word in the posting arrays, so that a one-shot lookup never imports Whoosh; a large
+    one keeps its rare words in Whoosh. Every query on a rare word, and on strings and phrases made of them, gets
+    the same paragraphs, match kinds, scores and hits from either build; and the small build never opens Whoosh."""
+    import numpy as np
+
+    from jiaokan.search.searching import search
+
+    arrays, tail = open_index(built_index), open_index(whoosh_tail_index)
+    try:
+        rare = sorted(t.decode("utf-8") for t in tail.ix.reader().lexicon("words"))
+        assert len(rare) > 1000
+        picked = random.Random(12).sample(rare, 150)
+        queries = picked + [" ".join(picked[i : i + 2]) for i in range(0, 40, 2)] + [f'"{w}"' for w in picked[:20]]
+        queries += ["全球治理体系", "vaccines", "human rights", "新时代 OR 北约", "合作 -北约"]
+        found = 0
+        for q in queries:
+            a, b = select(arrays, q), select(tail, q)
+            assert a.paragraph_ids(arrays) == b.paragraph_ids(tail), q
+            assert np.array_equal(a.kinds[a.mask], b.kinds[b.mask]), q
+            assert np.array_equal(a.matched.score, b.matched.score), q
+            hits_a = [(h.id, h.score) for h in search(arrays, q, per_page=20).hits]
+            assert hits_a == [(h.id, h.score) for h in search(tail, q, per_page=20).hits], q
+            found += bool(hits_a) and q in picked
+        assert found > len(picked) * 0.9, "the rare words drawn find too little to compare"
+        assert arrays._ix is None, "a search on the small build opened Whoosh"
+        assert tail.engine._readers, "the Whoosh-tail build answered without reading Whoosh"
+    finally:
+        arrays.close()
+        tail.close()
+
+
 # --- Rebuild only when stale -------------------------------------------------------------------------------------
 
 

@@ -86,9 +86,18 @@ def test_150_half_sent_requests_do_not_keep_a_search_waiting(server):
             c.close()
 
 
-def test_parallel_searches_answer_as_searches_alone(app, corpus_index):
+@pytest.fixture(scope="module")
+def tail_app(whoosh_tail_index):
+    """The app on the real corpus built with its rare words in Whoosh, as a large corpus has them."""
+    from jiaokan.web import create_app
+
+    return create_app({"TESTING": True, "INDEX_DIR": str(whoosh_tail_index)})
+
+
+def test_parallel_searches_answer_as_searches_alone(tail_app, corpus_index):
     """Rare terms are read through Whoosh, whose readers are not thread-safe: many threads searching at once must
     each get the answer the same search gets alone."""
+    app = tail_app
     han = re.compile(r"[\u4e00-\u9fff]{2}")
     words = list(dict.fromkeys(m.group(0) for p in list(corpus_index.paragraphs)[:120] for m in han.finditer(p["text"])))
     queries = words[::7][:48] + ["vaccines", '"international relations"', "安全 OR 和平", "联合国 -北约"]
