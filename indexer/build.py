@@ -33,6 +33,7 @@ from jiaokan.search.index import (
     TRANSLATIONS_FILE,
     CorpusIndex,
     read_meta,
+    write_translations,
 )
 from jiaokan.search.records import to_json
 from jiaokan.search.integrity import MANIFEST_KEY, content_problem, file_manifest, probe
@@ -181,7 +182,7 @@ def _write_and_swap(paragraphs, dictionary, index_path, fingerprint, catalog, pa
         (build_dir / PASSAGES_FILE).write_text(json.dumps(passages or [], ensure_ascii=False), encoding="utf-8")
         # `translations` builds the table from the words the corpus holds (the corpus dictionary's keys).
         table = translations(seen) if callable(translations) else (translations or {"en": {}, "zh": {}})
-        (build_dir / TRANSLATIONS_FILE).write_text(json.dumps(table, ensure_ascii=False), encoding="utf-8")
+        write_translations(build_dir / TRANSLATIONS_FILE, table)
         versions: dict[str, int] = {}
         for p in paragraphs:
             versions[p.version] = versions.get(p.version, 0) + 1

@@ -7,7 +7,6 @@ new folder in and the server before serving one.
 """
 from __future__ import annotations
 
-import hashlib
 import re
 from pathlib import Path
 
@@ -20,6 +19,8 @@ _NOT_CONTENT = {"MAIN_WRITELOCK"}
 
 
 def file_manifest(build_dir: Path, meta_file: str) -> dict[str, dict]:
+    import hashlib  # only builds and full checks hash files; opening an index compares sizes
+
     out = {}
     for f in sorted(Path(build_dir).iterdir()):
         if f.name == meta_file or f.name in _NOT_CONTENT or not f.is_file():
@@ -44,6 +45,8 @@ def size_problem(build_dir: Path, meta: dict) -> str | None:
 
 def content_problem(build_dir: Path, meta: dict) -> str | None:
     """size_problem, then every file's checksum."""
+    import hashlib
+
     problem = size_problem(build_dir, meta)
     if problem:
         return problem
