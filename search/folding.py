@@ -16,15 +16,15 @@ The stored text is never altered: `Folded.span()` maps a folded range back to of
 from __future__ import annotations
 
 import difflib
-import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 from jiaokan.search.units import HAN, HAN_RE as _HAN_CHAR
+from jiaokan.search.units import LazyPattern
 
 _YO = str.maketrans("ё", "е")
-_CJK_SPACE = re.compile(rf"(?<=[{HAN}])\s+(?=[\d{HAN}])|(?<=\d)\s+(?=[{HAN}])")
+_CJK_SPACE = LazyPattern(rf"(?<=[{HAN}])\s+(?=[\d{HAN}])|(?<=\d)\s+(?=[{HAN}])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,8 +57,9 @@ def fold(text: str) -> Folded:
         folded, starts, ends = _fold_per_char(text)
     folded = folded.translate(_YO)
 
-    # Drop spaces between Han characters, and between Han characters and digits.
-    if _CJK_SPACE.search(folded):
+    # Drop spaces between Han characters, and between Han characters and digits (only whitespace with text on
+    # both sides can be such: split() finds it at C speed, and most Chinese text, most queries, have none).
+    if len(folded.split(None, 1)) > 1 and _CJK_SPACE.search(folded):
         keep = [True] * len(folded)
         for m in _CJK_SPACE.finditer(folded):
             for i in range(m.start(), m.end()):
@@ -88,11 +89,11 @@ def regional_reading(text: str) -> str | None:
     """The mainland reading of a query's Taiwan vocabulary (人工智慧 -> 人工智能, 資訊 -> 信息, 晶片 -> 芯片), or None.
     Search uses it as an alternative, never as a replacement. Two-character queries in Simplified script get none:
     there the phrase table mostly rewrites ordinary mainland words (智慧 -> 智能, 核心 -> 内核)."""
+    if not has_traditional(text) and len(_HAN_CHAR.findall(text)) < 3:
+        return None  # before the phrase table is loaded: a one-shot lookup of 北约 need not load it
     plain = _converter("t2s").convert(text)
     other = _converter("tw2sp").convert(text)
     if other == plain:
-        return None
-    if not has_traditional(text) and len(_HAN_CHAR.findall(text)) < 3:
         return None
     return other
 

@@ -17,10 +17,27 @@ WORD_CHAR = f"[^\\W_{HAN}]"  # a letter or digit that is not Han
 LATIN_WORD = f"{WORD_CHAR}+(?:['’]{WORD_CHAR}+)*"
 DIGIT_GROUP = r"\d+(?:[ \u00a0]\d{3})+(?!\d)"
 
+
+
+class LazyPattern:
+    """A pattern compiled when first used. A class of every Han character costs re a few milliseconds to compile
+    (it builds the character map in Python), which a one-shot lookup would otherwise pay for every pattern it
+    imports, used or not (a Chinese query never needs the Latin-word ones)."""
+
+    def __init__(self, pattern: str):
+        self.pattern = pattern
+
+    def __getattr__(self, name: str):  # first use of match, findall, ...: compile, then keep the bound methods
+        compiled = re.compile(self.pattern)
+        for method in ("match", "search", "findall", "finditer", "fullmatch", "sub", "split"):
+            setattr(self, method, getattr(compiled, method))
+        return getattr(compiled, name)
+
+
 UNIT_RE = re.compile(f"{HAN_CHAR}|{LATIN_WORD}")
 HAN_RE = re.compile(HAN_CHAR)
-LATIN_WORD_RE = re.compile(LATIN_WORD)
-WORD_CHAR_RE = re.compile(WORD_CHAR)
+LATIN_WORD_RE = LazyPattern(LATIN_WORD)
+WORD_CHAR_RE = LazyPattern(WORD_CHAR)
 APOSTROPHES = "'’"
 
 

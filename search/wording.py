@@ -9,14 +9,13 @@ its offsets in both texts.
 from __future__ import annotations
 
 import difflib
-import re
 from functools import lru_cache
 
 from jiaokan.search.folding import fold
-from jiaokan.search.units import DIGIT_GROUP, HAN_CHAR, LATIN_WORD
+from jiaokan.search.units import DIGIT_GROUP, HAN_CHAR, LATIN_WORD, LazyPattern
 
 # The units of search/units.py, a spaced digit group as one number, and each punctuation mark.
-_TOKEN = re.compile(rf"{HAN_CHAR}|{DIGIT_GROUP}|{LATIN_WORD}|[^\w\s]")
+_TOKEN = LazyPattern(rf"{HAN_CHAR}|{DIGIT_GROUP}|{LATIN_WORD}|[^\w\s]")
 MERGE_GAP = 2  # equal tokens between two differences that still count as one difference
 
 
@@ -33,6 +32,8 @@ def _tokens(text: str) -> tuple[list[str], list[tuple[int, int]]]:
 def differences(a: str, b: str) -> tuple[dict, ...]:
     """Differences from `a` to `b`: each {"a": wording in a, "b": wording in b, "a_span": [s, e], "b_span": [s, e]}
     (an empty wording where one text has nothing)."""
+    if a == b:  # the usual "same wording" of a passage's versions, without tokenizing either
+        return ()
     ta, sa = _tokens(a)
     tb, sb = _tokens(b)
     ops = [op for op in difflib.SequenceMatcher(None, ta, tb, autojunk=False).get_opcodes()]
