@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from jiaokan.search import query_parser as P
 from jiaokan.search.analysis import Analysis, analyze
+from jiaokan.search.folding import reading as folded_reading
 from jiaokan.search.folding import regional_reading
 from jiaokan.search.index import CorpusIndex
 from jiaokan.search.translation import Expansion, english_spans, lookup
@@ -19,21 +20,29 @@ class Clause:
     text: str
     quoted: bool
     readings: list[Analysis]  # the folded reading, then a regional one (人工智慧 -> 人工智能) if any
-    kind: str  # "string" | "word" (a single English/digit word, matched by stem)
+    kind: str  # "string" | "word" (a single English/digit word, matched by stem) | "prefix" (nat*: its readings are
+    # the corpus's words that start with it, each matched exactly)
     negated: bool = False
     english_terms: set[str] = field(default_factory=set)
     via: Expansion | None = None  # the Expansion this clause stands for, when it is a translation
 
     def describe(self) -> dict:
         first = self.readings[0]
+        prefix = self.kind == "prefix"
         return {
             "text": self.text,
             "kind": "phrase" if self.quoted else self.kind,
+            "reads_as": folded_reading(self.text),
             "folded": " ".join(first.units) if not first.han or not all(first.han) else "".join(first.units),
-            "words": first.words,
-            "alternatives": ["".join(r.units) for r in self.readings[1:]],
+            "words": first.words if not prefix else [],
+            # A Taiwan wording's mainland reading; for a prefix, the words it stands for.
+            "alternatives": ["".join(r.units) for r in (self.readings if prefix else self.readings[1:])],
             "negated": self.negated,
         }
+
+    def lookup_terms(self) -> list[str]:
+        """The terms whose translations this clause is also searched through: its text, or a prefix's words."""
+        return ["".join(r.units) for r in self.readings] if self.kind == "prefix" else [self.text]
 
 
 def make_clause(node: P.Text, index: CorpusIndex, negated: bool) -> Clause | None:
@@ -41,6 +50,12 @@ def make_clause(node: P.Text, index: CorpusIndex, negated: bool) -> Clause | Non
     first = analyze(node.text, index.dictionary)
     if not first.units:
         return None
+    if node.prefix and len(first.units) == 1 and not first.han[0]:
+        from jiaokan.search.vocabulary import prefix_words
+
+        words = prefix_words(index, first.units[0])
+        readings = [analyze(w, None) for w in words] or [first]
+        return Clause(node.text + "*", False, readings, "prefix", negated)
     readings = [first]
     other = regional_reading(node.text)
     if other is not None:
@@ -78,8 +93,8 @@ def query_clauses(index: CorpusIndex, query: str, translate: bool = True) -> lis
     clauses = collect(parsed.tree, index) if parsed.tree is not None else []
     if not translate:
         return clauses
-    expansions = [e for c in clauses if not c.negated for e in lookup(index, c.text)]
-    words = [c.text for c in clauses if not c.negated and not c.quoted and c.text.isascii()]
+    expansions = [e for c in clauses if not c.negated for t in c.lookup_terms() for e in lookup(index, t)]
+    words = [c.text for c in clauses if not c.negated and not c.quoted and c.kind != "prefix" and c.text.isascii()]
     expansions += [e for _, _, found in english_spans(index, words) for e in found]
     found = (translation_clause(e, index) for e in dict.fromkeys(expansions))
     return clauses + [c for c in found if c is not None]

@@ -3,7 +3,8 @@
 A line is left context | match | right context, with the paragraph, its version and section, and the match's
 [start, end) code-point offsets into the paragraph's text (text[start:end] is the match). The paragraphs are the ones
 search() finds for the same query and filters (searching.select); the occurrences are what the query names exactly
-(search/occurrences.py), and with translation on each equivalent searched for (the line says `via` which).
+(search/spans.exact_occurrences, the one rule, which search's counts follow too), and with translation on each
+equivalent searched for (the line says `via` which).
 
 Sorting follows concordancers: `doc` (corpus order: version as catalogued, paragraph order, position), `left` (by
 the text before the match read backwards from it, so the nearest character decides first) or `right` (by the text
@@ -20,9 +21,9 @@ import numpy as np
 from jiaokan.search.errors import BadQuery
 from jiaokan.search.folding import fold_text
 from jiaokan.search.index import CorpusIndex
-from jiaokan.search.occurrences import occurrences
 from jiaokan.search.results import ConcordanceLine
 from jiaokan.search.searching import select
+from jiaokan.search.spans import exact_occurrences
 
 SORTS = ("doc", "left", "right")
 CONTEXT_CHARS = 30  # characters each side of the match: about a clause of Chinese, five or six English words
@@ -111,7 +112,7 @@ def concordance(
     for docnum in np.flatnonzero(sel.mask):
         docnum = int(docnum)
         text = texts[docnum]
-        found = occurrences(text, clauses, folded[docnum])
+        found = exact_occurrences(index, text, clauses, folded=folded[docnum])
         if not found:
             continue
         holding += 1

@@ -81,7 +81,8 @@ def _evaluate_text(node: P.Text, index: CorpusIndex, translate: bool, negated: b
     if apart is not None and not negated:
         out.demotions.append(Demotion(apart, WORDS))
     if translate and not negated:
-        expanded = with_translations(result, lookup(index, node.text), index, GRAMS_WEIGHT)
+        expansions = [e for term in clause.lookup_terms() for e in lookup(index, term)]
+        expanded = with_translations(result, expansions, index, GRAMS_WEIGHT)
         out.result = expanded.result
         out.absorb(expanded)
     return out
@@ -133,7 +134,7 @@ def _evaluate_group(node, index: CorpusIndex, translate: bool, negated: bool) ->
     for n in negatives:
         result = result.without(n)
     out.result = result
-    words = [c.text for c in children if isinstance(c, P.Text) and not c.quoted]
+    words = [c.text for c in children if isinstance(c, P.Text) and not c.quoted and not c.prefix]
     if len(words) > 1 and not negated and all(w.isascii() and w.isalnum() for w in words):
         # English words typed one after another: paragraphs where they stand together as typed rank first.
         # (Chinese typed with spaces between has been cut by the user on purpose, so it is left alone.)
@@ -145,7 +146,13 @@ def _evaluate_group(node, index: CorpusIndex, translate: bool, negated: bool) ->
 def match_clause(clause: Clause, engine: Engine) -> tuple[Result, np.ndarray | None]:
     """(what the clause matches, the paragraphs among them that match it only loosely, or None). A word: its stem
     in the words field, loosely where the form typed is absent. A string: paragraphs holding it exactly, scored on
-    both fields, and (unless quoted) paragraphs holding all its words apart, scored on the words field, loosely."""
+    both fields, and (unless quoted) paragraphs holding all its words apart, scored on the words field, loosely.
+    A prefix: any of its words, as written."""
+    if clause.kind == "prefix":
+        found = engine.nothing()
+        for reading in clause.readings:
+            found = found | engine.term("grams", reading.units[0], GRAMS_WEIGHT)
+        return found, None
     if clause.kind == "word":
         stemmed = engine.term("words", next(iter(clause.english_terms)), WORDS_WEIGHT)
         if not stemmed.mask.any():

@@ -56,7 +56,7 @@ def phrase_spans(children: list, index: CorpusIndex) -> list[tuple[list[int], li
     spans = []
     run: list[int] = []
     for i, child in enumerate(children + [None]):
-        if isinstance(child, P.Text) and not child.quoted and child.text.isascii():
+        if isinstance(child, P.Text) and not child.quoted and not child.prefix and child.text.isascii():
             run.append(i)
             continue
         if len(run) > 1:

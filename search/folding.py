@@ -81,6 +81,14 @@ def fold_text(text: str) -> str:
     return fold(text).text
 
 
+def reading(text: str) -> str:
+    """What folding makes of a query term, for showing it: width, script and spaces folded, case kept
+    (ＮＡＴＯ -> NATO, 北約 -> 北约)."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _CJK_SPACE.sub("", text)
+    return _converter("t2s").convert(text)
+
+
 def has_traditional(text: str) -> bool:
     return _converter("t2s").convert(text) != text
 

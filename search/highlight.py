@@ -42,37 +42,50 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return bounds
 
 
-def snippet(text: str, spans: list[list[int]], max_chars: int = SNIPPET_CHARS) -> str:
-    """HTML: whole sentences around the best spans, escaped, with <mark> around spans and … where text was cut."""
+def snippet_ranges(text: str, spans: list[list[int]], max_chars: int = SNIPPET_CHARS) -> list[list[int]]:
+    """[start, end) of the whole sentences a snippet shows: the sentence holding most spans, then its neighbours
+    with spans, within the budget. The front ends render these ranges (HTML with <mark>, terminal text)."""
     sents = sentences(text)
     if not sents:
-        return ""
+        return []
     if not spans:
-        chosen = [0]
-    else:
-        # Sentences by how many spans they hold; take the best, then its neighbours with spans, within the budget.
-        counts = [sum(1 for s, e in spans if s < b and e > a) for a, b in sents]
-        best = max(range(len(sents)), key=lambda i: (counts[i], -i))
-        chosen = [best]
-        size = sents[best][1] - sents[best][0]
-        for i in sorted(range(len(sents)), key=lambda i: (-counts[i], abs(i - best))):
-            if i in chosen or counts[i] == 0:
-                continue
-            length = sents[i][1] - sents[i][0]
-            if size + length > max_chars:
-                continue
-            chosen.append(i)
-            size += length
-        chosen.sort()
+        return [list(sents[0])]
+    # Sentences by how many spans they hold; take the best, then its neighbours with spans, within the budget.
+    counts = [sum(1 for s, e in spans if s < b and e > a) for a, b in sents]
+    best = max(range(len(sents)), key=lambda i: (counts[i], -i))
+    chosen = [best]
+    size = sents[best][1] - sents[best][0]
+    for i in sorted(range(len(sents)), key=lambda i: (-counts[i], abs(i - best))):
+        if i in chosen or counts[i] == 0:
+            continue
+        length = sents[i][1] - sents[i][0]
+        if size + length > max_chars:
+            continue
+        chosen.append(i)
+        size += length
+    return [list(sents[i]) for i in sorted(chosen)]
+
+
+def hidden_spans(spans: list[list[int]], ranges: list[list[int]]) -> int:
+    """How many spans a snippet of these ranges does not show."""
+    return sum(1 for s, e in spans if not any(s < b and e > a for a, b in ranges))
+
+
+def snippet(text: str, spans: list[list[int]], max_chars: int = SNIPPET_CHARS) -> str:
+    """HTML: whole sentences around the best spans, escaped, with <mark> around spans and … where text was cut."""
+    return snippet_html(text, snippet_ranges(text, spans, max_chars), spans)
+
+
+def snippet_html(text: str, ranges: list[list[int]], spans: list[list[int]]) -> str:
+    """HTML of a snippet's ranges: escaped, <mark> around spans, … where text was left out."""
     parts = []
     previous_end = 0
-    for i in chosen:
-        a, b = sents[i]
+    for a, b in ranges:
         if a > previous_end:
             parts.append("…")
         parts.append(_marked(text, a, b, spans))
         previous_end = b
-    if previous_end < len(text):
+    if ranges and previous_end < len(text):
         parts.append("…")
     return "".join(parts).strip()
 

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from jiaokan.search.clauses import Clause
-from jiaokan.search.highlight import snippet
+from jiaokan.search.highlight import hidden_spans, snippet, snippet_html, snippet_ranges
 from jiaokan.search.index import CorpusIndex
-from jiaokan.search.results import AlsoIn, Hit, OtherVersion
+from jiaokan.search.results import Aligned, AlsoIn, Hit, OtherVersion
 from jiaokan.search.spans import highlight_spans, via_terms
 from jiaokan.search.wording import differences, summary
 
@@ -15,6 +15,7 @@ def make_hit(
     stored = index.paragraphs[docnum]  # document numbers follow corpus order
     text = stored["text"]
     spans = highlight_spans(text, clauses + expansion_clauses)
+    ranges = snippet_ranges(text, spans)
     return Hit(
         id=stored["id"],
         version=stored["version"],
@@ -27,9 +28,11 @@ def make_hit(
         text=text,
         score=round(score, 4),
         highlights=spans,
-        snippet=snippet(text, spans),
+        snippet=snippet_html(text, ranges, spans),
         via=via_terms(text, expansion_clauses, index),
         match=match,
+        snippet_ranges=ranges,
+        snippet_more=hidden_spans(spans, ranges),
     )
 
 
@@ -60,6 +63,23 @@ def collate_hit(index: CorpusIndex, hit: Hit, mask, match_of, clauses: list[Clau
             hit.other_versions.append(
                 OtherVersion(pid, version, other["lang"], note, [d["b"] for d in near], other["text"], list(diffs))
             )
+    return hit
+
+
+def align_hit(index: CorpusIndex, hit: Hit, clauses: list[Clause]) -> Hit:
+    """The hit with its passage's paragraph in the other language beside it ("aligned"): the first version in the
+    passage that has one, the clauses (the query's terms and their translations) marked in it."""
+    passage = index.passages.get(hit.passage or "")
+    if not passage:
+        return hit
+    for pid in passage["members"].values():
+        other = index.paragraphs[index.paragraph_index[pid]]
+        if other["lang"] == hit.lang:
+            continue
+        text = other["text"]
+        spans = highlight_spans(text, clauses)
+        hit.aligned = Aligned(other["id"], other["version"], other["lang"], text, spans, snippet_ranges(text, spans))
+        break
     return hit
 
 

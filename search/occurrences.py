@@ -1,89 +1,41 @@
-"""Occurrences: where each clause of a query stands exactly in a paragraph, and how many times, for the concordance's
-lines and the counts search reports ("6 occurrences in 3 paragraphs").
+"""Counting occurrences for search's totals ("6 occurrences in 3 paragraphs") and its version facet: the same
+occurrences the concordance lists (search/spans.exact_occurrences is the rule), counted per paragraph.
 
-An occurrence is what the query names as typed (after folding): a string or phrase wherever it stands, each of
-several separate words wherever it stands, an English word in any form with its stem, and each equivalent searched
-for through a translation. A string's words found apart are no occurrence of the string. Two clauses on the same
-span are one occurrence.
+A query whose every clause is one Han character or one pair of them (the common short query, and the one that matches
+most paragraphs) is counted from the index's term frequencies: a pair's frequency is the number of places the two
+characters stand side by side, which is the number of (overlapping) occurrences of the string. Any other query is
+counted paragraph by paragraph in the stored folded text.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from jiaokan.search.spans import exact_spans, marking_analysis
+from jiaokan.search.matching import chain_terms
+from jiaokan.search.spans import folded_occurrences
 
-
-def clause_occurrences(doc, c) -> list[tuple[int, int]]:
-    """[start, end) offsets in the original text where one clause stands exactly (search/spans.py's exact_spans:
-    the one matcher)."""
-    return sorted(set(exact_spans(doc, c)))
-
-
-def literals(c) -> list[str] | None:
-    """The folded strings a clause is, when it is a run of Han characters (found by str.find in folded text, the
-    same as the units matcher finds it: Han units are single characters, touching where nothing stands between)."""
-    if c.kind != "word" and all(r.units and all(r.han) and all(r.adjacent) for r in c.readings):
-        return list(dict.fromkeys("".join(r.units) for r in c.readings))
-    return None
-
-
-def occurrences(text: str, clauses: list, folded: str | None = None) -> list[tuple[int, int, str | None]]:
-    """(start, end, via) of every occurrence of the clauses in `text`, in text order; a span found both directly
-    and through an equivalent counts as direct. `folded`, the paragraph's folded text when at hand, lets a Han
-    string be found without analysing the paragraph (its offsets still map back through the fold)."""
-    doc = None
-    seen: dict[tuple[int, int], str | None] = {}
+def _single_terms(clauses: list) -> list[str] | None:
+    """The grams terms that are the clauses, when each reading is one Han character or one touching pair of them."""
+    terms = []
     for c in clauses:
-        via = c.text if c.via is not None else None
-        strings = literals(c) if folded is not None else None
-        if strings is not None:
-            spans = []
-            for lit in strings:
-                i = folded.find(lit)
-                while i >= 0:
-                    spans.append((i, i + len(lit)))
-                    i = folded.find(lit, i + 1)
-            if spans:
-                mapping = _fold_map(text)
-                spans = [mapping.span(a, b) for a, b in spans]
-        else:
-            doc = doc or marking_analysis(text)
-            spans = clause_occurrences(doc, c)
-        for span in spans:
-            if span not in seen or (seen[span] is not None and via is None):
-                seen[span] = via
-    return [(s, e, via) for (s, e), via in sorted(seen.items())]
-
-
-def _fold_map(text: str):
-    """The paragraph's fold, with its offsets back to the text (from the analysis cache when it is there)."""
-    return marking_analysis(text).folded
-
-
-def count(folded: list[str], texts: list[str], docnums: np.ndarray, clauses: list) -> np.ndarray:
-    """Occurrences per document of `docnums`. A clause that is a run of Han characters (the common case) is
-    counted in the stored folded text without analysing the paragraph; any other clause is located as the
-    concordance locates it."""
-    strings, others = [], []
-    for c in clauses:
-        found = literals(c)
-        if found is None:
-            others.append(c)
-        else:
-            strings += found
-    strings = list(dict.fromkeys(strings))
-    out = np.zeros(len(docnums), dtype=np.int64)
-    for k, docnum in enumerate(docnums):
-        docnum = int(docnum)
-        if others:
-            out[k] = len(occurrences(texts[docnum], clauses, folded[docnum]))
+        if c.negated:
             continue
-        text = folded[docnum]
-        starts: set[tuple[int, int]] = set()
-        for lit in strings:
-            i = text.find(lit)
-            while i >= 0:
-                starts.add((i, i + len(lit)))
-                i = text.find(lit, i + 1)
-        out[k] = len(starts)
-    return out
+        for r in c.readings:
+            if not (r.units and len(r.units) <= 2 and all(r.han) and all(r.adjacent)):
+                return None
+            terms += chain_terms(r)
+    return list(dict.fromkeys(terms))
+
+
+def occurrence_counts(index, docnums: np.ndarray, clauses: list) -> np.ndarray:
+    """Occurrences of the clauses (positive ones and equivalents) in each paragraph of `docnums`."""
+    engine = index.engine
+    folded = engine.folded
+    terms = _single_terms(clauses)
+    if terms is not None:
+        per_doc = np.zeros(engine.size, dtype=np.int64)
+        for term in terms:  # distinct strings never share a span, so their counts add up
+            ids, tfs = engine.postings("grams", term)
+            np.add.at(per_doc, ids.astype(np.int64), tfs.astype(np.int64))
+        return per_doc[docnums]
+    return np.fromiter((len(folded_occurrences(folded[int(d)], clauses)) for d in docnums), dtype=np.int64,
+                       count=len(docnums))

@@ -58,6 +58,12 @@ class Hit:
     # exact: every clause as typed (after folding); words: some only by its words (apart, another form, not together
     # as typed); translation: some only through an equivalent (see via).
     match: str = "exact"
+    # The [start, end) ranges of the text the snippet shows (whole sentences), and how many highlights fall outside
+    # them: front ends render the ranges (web/ as HTML, the CLI as terminal text) and link to the paragraph for more.
+    snippet_ranges: Spans = field(default_factory=list)
+    snippet_more: int = 0
+    # With aligned: the passage's paragraph in the other language, the query and its translations marked.
+    aligned: "Aligned | None" = field(default=None, metadata=OMIT_IF_NONE)
     # With collapse only:
     also_in: list[AlsoIn] | None = field(default=None, metadata=OMIT_IF_NONE)
     other_versions: list[OtherVersion] | None = field(default=None, metadata=OMIT_IF_NONE)
@@ -65,9 +71,22 @@ class Hit:
 
 
 @dataclass
+class Aligned:
+    """The same passage in the other language, beside a hit (an English hit's Chinese, a Chinese hit's English)."""
+
+    id: str
+    version: str
+    lang: str
+    text: str
+    highlights: Spans  # the query's terms and their translations, as in hits
+    snippet_ranges: Spans
+
+
+@dataclass
 class ClauseReading:
     text: str
-    kind: str  # word | string | phrase
+    kind: str  # word | string | phrase | prefix
+    reads_as: str  # what folding made of it, case kept, for showing (ＮＡＴＯ -> NATO, 人工智慧 -> 人工智能)
     folded: str
     words: list[str]
     alternatives: list[str]
@@ -90,10 +109,20 @@ class Filters:
 
 
 @dataclass
+class RepairMade:
+    """One thing the parser mended in what was typed (search/query_parser.py)."""
+
+    action: str  # dropped | closed
+    token: str
+    why: str
+
+
+@dataclass
 class Understood:
     clauses: list[ClauseReading]
     expansions: list[ExpansionUsed]
     filters: Filters
+    repairs: list[RepairMade]  # empty with repair off (the query read exactly as typed)
 
 
 @dataclass
@@ -106,9 +135,30 @@ class ByMatch:
 
 
 @dataclass
+class Totals:
+    """What matches, each counted as what it is."""
+
+    occurrences: int  # exact occurrences (search/spans.exact_occurrences), as the concordance lists them
+    paragraphs: int
+    passages: int  # passages with a matching version (a paragraph outside any passage counts as one)
+
+
+@dataclass
+class Suggestion:
+    """A query to try when one finds nothing: it runs as it is and finds `total` paragraphs."""
+
+    query: str
+    total: int
+    why: str  # "without the filters", or "development for developmnet"
+    filters: bool  # whether it keeps the search's filters
+
+
+@dataclass
 class SearchPage:
     query: str
     understood: Understood
+    sort: str  # relevance | doc (version as catalogued, then paragraph order)
+    totals: Totals
     total: int  # results: passages or paragraphs, as `counts` says
     counts: str  # passages | paragraphs
     total_paragraphs: int
@@ -118,8 +168,10 @@ class SearchPage:
     per_page: int
     pages: int
     hits: list[Hit]
-    facets: dict[str, dict[str, int]]  # version and lang: paragraphs per value
+    # version and lang: paragraphs per value; version_occurrences: occurrences per version
+    facets: dict[str, dict[str, int]]
     took_ms: float
+    suggestions: list[Suggestion] | None = field(default=None, metadata=OMIT_IF_NONE)  # only when nothing matched
 
 
 @dataclass

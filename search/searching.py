@@ -13,26 +13,30 @@ with translations from search/expansion.py), ranking (search/ranking.py), hits (
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from jiaokan.search import query_parser as P
-from jiaokan.search.clauses import MAX_QUERY_CHARS, Clause
+from jiaokan.search.clauses import MAX_QUERY_CHARS, Clause, query_clauses
 from jiaokan.search.demotion import EXACT, MATCHES, match_kinds
 from jiaokan.search.engine import Result
 from jiaokan.search.errors import BadQuery
 from jiaokan.search.evaluation import Negated, evaluate
-from jiaokan.search.hits import collate_hit, make_hit
+from jiaokan.search.hits import align_hit, collate_hit, make_hit
 from jiaokan.search.index import CorpusIndex
 from jiaokan.search.ranking import PROXIMITY_WINDOW, apply_proximity, rank_key
-from jiaokan.search.results import ByMatch, ClauseReading, ExpansionUsed, Filters, SearchPage, Understood
+from jiaokan.search.occurrences import occurrence_counts
+from jiaokan.search.results import (
+    ByMatch, ClauseReading, ExpansionUsed, Filters, RepairMade, SearchPage, Totals, Understood,
+)
 from jiaokan.search.translation import Expansion
 
 MAX_PER_PAGE = 100
 LANGS = ("zh", "en")
+SORTS = ("relevance", "doc")
 
-__all__ = ["LANGS", "MAX_PER_PAGE", "MAX_QUERY_CHARS", "Selection", "search", "select"]
+__all__ = ["LANGS", "MAX_PER_PAGE", "MAX_QUERY_CHARS", "SORTS", "Selection", "search", "select"]
 
 
 @dataclass
@@ -52,6 +56,13 @@ class Selection:
     clauses: list[Clause]
     expansions: list[Expansion]
     expansion_clauses: list[Clause]
+    repairs: list[P.Repair] = field(default_factory=list)  # what the parser mended in what was typed
+    has_text: bool = True  # False for a query of filters only
+
+    def occurrence_clauses(self) -> list[Clause]:
+        """What the query's occurrences are of (search/spans.exact_occurrences): its own clauses that are not
+        negated, then the equivalents that found something."""
+        return [c for c in self.clauses if not c.negated] + self.expansion_clauses
 
     def paragraph_ids(self, index: CorpusIndex, match: str | None = None) -> list[str]:
         """The matching paragraphs' ids, in corpus order; with `match`, only those matching that way."""
@@ -75,15 +86,17 @@ def select(
     section: str | None = None,
     translate: bool = True,
     match: str = "all",
+    repair: bool = True,
 ) -> Selection:
     """Every paragraph `query` matches under the filters (the first half of `search`, before paging and hits);
-    with match="exact" only the paragraphs that match it exactly (facets count those too)."""
+    with match="exact" only the paragraphs that match it exactly (facets count those too). With `repair` off the
+    query is read exactly as typed (a dangling AND is a word; search/query_parser.py)."""
     if match not in ("all", EXACT):
         raise BadQuery(f"match must be all or exact; got {match!r}")
     query = query or ""
     if len(query) > MAX_QUERY_CHARS:
         raise BadQuery(f"the query is {len(query)} characters long; the limit is {MAX_QUERY_CHARS}")
-    parsed = P.parse(query)
+    parsed = P.parse(query, repair=repair)
     versions = list(versions or []) + parsed.filters.get("version", [])
     lang = lang or (parsed.filters.get("lang") or [None])[-1]
     lang = lang.lower() if lang else None
@@ -123,7 +136,7 @@ def select(
     mask = by_lang if lang_mask is None else by_lang & lang_mask
     return Selection(
         query, Filters(versions, lang, section), matched, mask, rank_key(matched, demotions), kinds, by_version,
-        by_lang, clauses, expansions, expansion_clauses,
+        by_lang, clauses, expansions, expansion_clauses, parsed.repairs, parsed.tree is not None,
     )
 
 
@@ -139,6 +152,10 @@ def search(
     collapse: bool = True,
     translate: bool = True,
     match: str = "all",
+    sort: str = "relevance",
+    repair: bool = True,
+    aligned: bool = True,
+    suggest: bool = True,
 ) -> SearchPage:
     """Search `index`. With `collapse` (the default) a passage that several versions carry is one result: its
     best-matching version, with the other versions that match "also in" it and the wording of those that don't;
@@ -146,7 +163,13 @@ def search(
     With `translate` (the default) query terms also match through their equivalents in the other language and
     their wording variants (search/translation.py), below direct matches; `understood.expansions` lists them.
     Each hit says how it matches (exact, words, translation) and `by_match` counts the paragraphs of each kind;
-    match="exact" returns only the exact ones."""
+    match="exact" returns only the exact ones. `totals` counts occurrences (as the concordance lists them),
+    paragraphs and passages, and facets["version_occurrences"] the occurrences per version.
+
+    `sort` is relevance or doc (document order: version as catalogued, then paragraph order). With `aligned` each hit
+    carries its passage's paragraph in the other language; with `repair` (the default) a dangling operator or an
+    unclosed quote is mended (understood.repairs says what), without it the query is read as typed; with `suggest`
+    a search that finds nothing says what would find something (search/suggest.py)."""
     started = time.perf_counter()
     if len(query or "") > MAX_QUERY_CHARS:
         raise BadQuery(f"the query is {len(query)} characters long; the limit is {MAX_QUERY_CHARS}")
@@ -154,7 +177,10 @@ def search(
         raise BadQuery(f"per_page must be between 1 and {MAX_PER_PAGE}")
     if page < 1:
         raise BadQuery("page must be 1 or more")
-    sel = select(index, query, versions=versions, lang=lang, section=section, translate=translate, match=match)
+    if sort not in SORTS:
+        raise BadQuery(f"unknown sort {sort!r}: sorts are {', '.join(SORTS)}")
+    sel = select(index, query, versions=versions, lang=lang, section=section, translate=translate, match=match,
+                 repair=repair)
     engine = index.engine
 
     total_paragraphs = int(sel.mask.sum())
@@ -164,10 +190,14 @@ def search(
     if page > last_page:
         raise BadQuery(f"page {page} is past the last page ({last_page})")
     wanted = page * per_page
-    # Proximity reorders near-ties, so rank a few more than the page needs before applying it.
-    ranked = engine.top(sel.key, shown, wanted + PROXIMITY_WINDOW)
-    ranked = apply_proximity(index, ranked, sel.key, sel.clauses)[:wanted]
-    window = ranked[(page - 1) * per_page :]
+    if sort == "doc":
+        # Document numbers follow the corpus: versions as catalogued, each in paragraph order.
+        window = [(int(d), 0.0) for d in np.flatnonzero(shown)[(page - 1) * per_page : wanted]]
+    else:
+        # Proximity reorders near-ties, so rank a few more than the page needs before applying it.
+        ranked = engine.top(sel.key, shown, wanted + PROXIMITY_WINDOW)
+        ranked = apply_proximity(index, ranked, sel.key, sel.clauses)[:wanted]
+        window = ranked[(page - 1) * per_page :]
 
     hits = [
         make_hit(
@@ -176,17 +206,41 @@ def search(
         )
         for docnum, bonus in window
     ]
+    marked = sel.clauses + sel.expansion_clauses
     if collapse:
-        marked = sel.clauses + sel.expansion_clauses
         hits = [collate_hit(index, hit, sel.mask, sel.match_of, marked) for hit in hits]
+    if aligned and hits:
+        # The other language marks the query's terms and their translations, with translation on or off.
+        across = marked if translate else query_clauses(index, query, translate=True)
+        hits = [align_hit(index, hit, across) for hit in hits]
     understood = Understood(
         clauses=[ClauseReading(**c.describe()) for c in sel.clauses],
         expansions=[ExpansionUsed(**e.describe()) for e in dict.fromkeys(sel.expansions)],
         filters=sel.filters,
+        repairs=[RepairMade(**r.describe()) for r in sel.repairs],
     )
+    facets = {"version": engine.counts("version", sel.by_version), "lang": engine.counts("lang", sel.by_lang)}
+    # Occurrences, paragraphs and passages, each counted as what it is; the version facet in occurrences too (over
+    # the facet's own mask, every filter but the version's).
+    counted = np.flatnonzero(sel.by_version)
+    per_doc = occurrence_counts(index, counted, sel.occurrence_clauses()) if sel.has_text else np.zeros(
+        len(counted), dtype=np.int64)
+    version_codes = engine.codes["version"][1][counted]
+    by_version = np.bincount(version_codes, weights=per_doc, minlength=len(engine.codes["version"][0]))
+    facets["version_occurrences"] = {v: int(by_version[i]) for i, v in enumerate(engine.codes["version"][0])}
+    passages = total if collapse else int(engine.best_of_each_passage(sel.key, sel.mask).sum())
+    totals = Totals(occurrences=int(per_doc[sel.mask[counted]].sum()), paragraphs=total_paragraphs, passages=passages)
+    suggestions = None
+    if suggest and not total and sel.has_text:
+        from jiaokan.search.suggest import suggestions as suggest_for
+
+        suggestions = suggest_for(index, query, versions=versions, lang=lang, section=section, translate=translate,
+                                  match=match)
     return SearchPage(
         query=sel.query,
         understood=understood,
+        sort=sort,
+        totals=totals,
         total=total,
         counts="passages" if collapse else "paragraphs",
         total_paragraphs=total_paragraphs,
@@ -196,6 +250,7 @@ def search(
         per_page=per_page,
         pages=last_page,
         hits=hits,
-        facets={"version": engine.counts("version", sel.by_version), "lang": engine.counts("lang", sel.by_lang)},
+        facets=facets,
         took_ms=round((time.perf_counter() - started) * 1000, 2),
+        suggestions=suggestions,
     )

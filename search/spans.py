@@ -51,16 +51,38 @@ def highlight_spans(text: str, clauses: list[Clause]) -> list[list[int]]:
     return merge_spans([span for c in positive for span in clause_spans(doc, c)])
 
 
-def exact_occurrences(index, text: str, query: str, translate: bool = True) -> list[tuple[int, int, str | None]]:
-    """For a concordance: (start, end, via) of every occurrence in `text` of what `query` matches exactly: each
-    string or phrase as typed, each of several separate words as typed, and (with `translate`) each equivalent
-    searched, with `via` naming it; never the pieces of a string found apart. Sorted by position."""
-    doc = marking_analysis(text)
-    found = set()
-    for c in query_clauses(index, query, translate):
-        if not c.negated:
-            found.update((s, e, c.via.target if c.via else None) for s, e in exact_spans(doc, c))
-    return sorted(found, key=lambda f: (f[0], f[1], f[2] or ""))
+def exact_occurrences(index, text: str, query, translate: bool = True, folded: str | None = None
+                      ) -> list[tuple[int, int, str | None]]:
+    """The rule for what counts as an occurrence (the concordance's lines, search's occurrence counts): (start, end,
+    via) of every occurrence in `text` of what `query` matches exactly: each string or phrase as typed, each of
+    several separate words as typed, and (with `translate`) each equivalent searched, with `via` naming it; never the
+    pieces of a string found apart. A span found both directly and through an equivalent is one direct occurrence.
+    Sorted by position.
+
+    `query` is the query as typed, or the clauses select() evaluated it to (the concordance passes those: the query's
+    own and the equivalents that found something); `folded`, the paragraph's stored folded text when at hand, spares
+    analysing a paragraph that holds nothing."""
+    clauses = query_clauses(index, query, translate) if isinstance(query, str) else query
+    found = folded_occurrences(marking_analysis(text).folded.text if folded is None else folded, clauses)
+    if not found:
+        return []
+    fold = marking_analysis(text).folded
+    return [(*fold.span(s, e), via) for (s, e), via in sorted(found.items())]
+
+
+def folded_occurrences(folded: str, clauses: list[Clause]) -> dict[tuple[int, int], str | None]:
+    """exact_occurrences in a paragraph's folded text, as {(start, end) in the folded text: via}: what a count
+    needs, without mapping back to the stored text."""
+    seen: dict[tuple[int, int], str | None] = {}
+    for c in clauses:
+        if c.negated:
+            continue
+        via = c.via.target if c.via is not None else None
+        for reading in c.readings:
+            for span in find_exact(folded, reading):
+                if span not in seen or (seen[span] is not None and via is None):
+                    seen[span] = via
+    return seen
 
 
 def via_terms(text: str, expansion_clauses: list[Clause], index) -> list[str]:

@@ -19,6 +19,13 @@ CASES = [
     ("/api/search", "/api/search?q=x&per_page=0"),
     ("/api/search", "/api/search?q=" + quote("核查议定书") + "&match=exact"),
     ("/api/search", "/api/search?q=NATO&match=nearly"),
+    ("/api/search", "/api/search?q=vaccines&sort=doc"),  # hits with their aligned Chinese
+    ("/api/search", "/api/search?q=" + quote("ＮＡＴＯ AND") + "&aligned=0"),  # folded, repaired
+    ("/api/search", "/api/search?q=" + quote("北约 AND") + "&repair=0"),
+    ("/api/search", "/api/search?q=nat*&collapse=0"),
+    ("/api/search", "/api/search?q=developmnet"),  # no hits: suggestions
+    ("/api/search", "/api/search?q=" + quote("北约") + "&version=chinanews-3"),
+    ("/api/search", "/api/search?q=x&sort=sideways"),
     ("/api/concordance", "/api/concordance?q=" + quote("发展") + "&per_page=5"),
     ("/api/concordance", "/api/concordance?q=NATO&sort=left"),
     ("/api/concordance", "/api/concordance?q=" + quote("北约") + "&sort=sideways"),

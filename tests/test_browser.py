@@ -264,7 +264,7 @@ def test_concordance_sorts_and_downloads_in_chromium(server, tmp_path):
 
 def test_phone_screen_in_chromium(server, tmp_path):
     """Issue 10: on a 390 px phone the compare page fits the screen (its selects made it 636 px wide), and so does
-    the concordance."""
+    the concordance; on the search page the filters fold away so the first hit is above the fold."""
     from playwright.sync_api import sync_playwright
 
     problems = []
@@ -284,6 +284,16 @@ def test_phone_screen_in_chromium(server, tmp_path):
             assert page.evaluate("document.documentElement.scrollWidth") <= 390
             assert page.locator("table.kwic td.match").first.is_visible()
             page.screenshot(path=str(tmp_path / "concordance-phone.png"), full_page=True)
+
+            # The search page: the filters fold away once there are hits, so the first hit is above the fold.
+            page.goto(server + "/?q=" + "合作")
+            assert not page.locator("details.filters-panel").evaluate("d => d.open")
+            first = page.locator("ol.hits li.hit").first.bounding_box()
+            assert first["y"] + 40 < 844, f"the first hit starts at {first['y']} px, below the fold"
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390
+            page.locator("details.filters-panel > summary").click()
+            assert page.locator(".filters input[name=version]").first.is_visible()
+            page.screenshot(path=str(tmp_path / "search-phone.png"), full_page=True)
         finally:
             browser.close()
     assert problems == []

@@ -33,3 +33,19 @@ def mark(text: str, differences: Iterable[Sequence[int]] = (), query: Iterable[S
         piece = html.escape(text[a:b])
         out.append(f"{_OPEN[kind]}{piece}</mark>" if kind else piece)
     return Markup("".join(out))
+
+
+def excerpt(text: str, ranges: Iterable[Sequence[int]], query: Iterable[Sequence[int]] = ()) -> Markup:
+    """A snippet rendered from its data: the [start, end) `ranges` of `text` (its sentences), the `query` spans in
+    <mark> as search.highlight marks them, … where text was left out."""
+    query = [tuple(s) for s in query]
+    parts, previous = [], 0
+    for a, b in ranges:
+        if a > previous:
+            parts.append("…")
+        inside = [(max(s, a) - a, min(e, b) - a) for s, e in query if s < b and e > a]
+        parts.append(str(mark(text[a:b], (), inside)).replace('<mark class="q">', "<mark>"))
+        previous = b
+    if parts and previous < len(text):
+        parts.append("…")
+    return Markup("".join(parts).strip())

@@ -39,7 +39,7 @@ def _type_schema(t) -> dict:
 
 # Result types described from their definitions (the others below are written out, with their descriptions).
 _GENERATED = (results.AlsoIn, results.OtherVersion, results.ClauseReading, results.Filters, results.ByMatch,
-              results.ConcordanceLine)
+              results.ConcordanceLine, results.Aligned, results.Totals, results.Suggestion, results.RepairMade)
 _MATCH = {"type": "string", "enum": ["exact", "words", "translation"],
           "description": "How it matched: exact (every clause as typed, after folding), words (some only by its words: "
                          "apart, another form, not together as typed), translation (some only through an equivalent, "
@@ -155,6 +155,19 @@ def openapi_spec(languages: list[str] | None = None) -> dict:
                                         "apart, no other forms, no translations), facets counting those only. "
                                         "A \"quoted\" string is always exact.",
                          "schema": {"type": "string", "enum": ["all", "exact"], "default": "all"}},
+                        {"name": "sort", "in": "query",
+                         "description": "relevance (default): best first, exact matches above the rest; doc: document "
+                                        "order (versions as catalogued, each in paragraph order).",
+                         "schema": {"type": "string", "enum": ["relevance", "doc"], "default": "relevance"}},
+                        {"name": "repair", "in": "query",
+                         "description": "1 (default): a dangling AND/OR/NOT/- is dropped, an unclosed quote closed, an "
+                                        "unmatched parenthesis dropped, each listed in understood.repairs; 0: the "
+                                        "query exactly as typed (a dangling operator is a word).",
+                         "schema": FLAG},
+                        {"name": "aligned", "in": "query",
+                         "description": "1 (default): each hit carries `aligned`, its passage's paragraph in the other "
+                                        "language with the query's terms and their translations marked; 0: not.",
+                         "schema": FLAG},
                         FORMAT_PARAMETER,
                     ],
                     "responses": {
@@ -317,6 +330,12 @@ def openapi_spec(languages: list[str] | None = None) -> dict:
                         "highlights": _SPANS,
                         "snippet": {"type": "string",
                                     "description": "HTML: escaped text with <mark> around matches, … where cut"},
+                        "snippet_ranges": {**_SPANS, "description": "[start, end) of the text the snippet shows "
+                                                                     "(whole sentences)"},
+                        "snippet_more": {"type": "integer", "minimum": 0,
+                                         "description": "How many highlights fall outside the snippet"},
+                        "aligned": {"allOf": [{"$ref": "#/components/schemas/Aligned"}],
+                                    "description": "With aligned: the passage's paragraph in the other language"},
                         "via": {"type": "array", "items": {"type": "string"}, "example": ["北约"],
                                 "description": "With translate: the equivalents of query terms this hit was found "
                                                "through; empty for a hit that holds the query's own words"},
@@ -332,8 +351,8 @@ def openapi_spec(languages: list[str] | None = None) -> dict:
                 },
                 "SearchResult": {
                     "type": "object",
-                    "required": ["query", "understood", "total", "page", "per_page", "pages", "hits", "facets",
-                                 "took_ms"],
+                    "required": ["query", "understood", "sort", "totals", "total", "page", "per_page", "pages", "hits",
+                                 "facets", "took_ms"],
                     "properties": {
                         "query": {"type": "string"},
                         "understood": {
@@ -344,8 +363,14 @@ def openapi_spec(languages: list[str] | None = None) -> dict:
                                 "expansions": {"type": "array", "items": {"$ref": "#/components/schemas/Expansion"},
                                                "description": "Empty without translate"},
                                 "filters": {"$ref": "#/components/schemas/Filters"},
+                                "repairs": {"type": "array", "items": {"$ref": "#/components/schemas/RepairMade"},
+                                            "description": "What was mended in what was typed (empty with repair=0)"},
                             },
                         },
+                        "sort": {"type": "string", "enum": ["relevance", "doc"]},
+                        "totals": {"allOf": [{"$ref": "#/components/schemas/Totals"}],
+                                   "description": "Occurrences (as /api/concordance lists them), paragraphs and "
+                                                  "passages that match, each counted as what it is"},
                         "total": {"type": "integer", "minimum": 0, "description": "Results: passages or paragraphs"},
                         "counts": {"type": "string", "enum": ["passages", "paragraphs"]},
                         "total_paragraphs": {"type": "integer", "minimum": 0},
@@ -360,11 +385,16 @@ def openapi_spec(languages: list[str] | None = None) -> dict:
                         "facets": {
                             "type": "object",
                             "properties": {
-                                "version": {"type": "object", "additionalProperties": {"type": "integer"}},
+                                "version": {"type": "object", "additionalProperties": {"type": "integer"},
+                                            "description": "Matching paragraphs per version"},
                                 "lang": {"type": "object", "additionalProperties": {"type": "integer"}},
+                                "version_occurrences": {"type": "object", "additionalProperties": {"type": "integer"},
+                                                        "description": "Occurrences per version"},
                             },
                         },
                         "took_ms": {"type": "number"},
+                        "suggestions": {"type": "array", "items": {"$ref": "#/components/schemas/Suggestion"},
+                                        "description": "Only when nothing matched: queries that find something"},
                     },
                 },
                 "ParagraphPage": {

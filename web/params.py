@@ -25,7 +25,8 @@ class BadParameter(SearchError):
 
 
 def search_params(args: MultiDict) -> dict:
-    """{query, versions, lang, section, page, per_page, collapse, translate, match} for search(); raises BadParameter.
+    """{query, versions, lang, section, page, per_page, collapse, translate, match, sort, repair, aligned} for
+    search(); raises BadParameter.
     A repeated flag counts by its first value (the search form sends translate=1 then translate=0 when its box is
     ticked, and only translate=0 when it is not)."""
     return {
@@ -40,6 +41,9 @@ def search_params(args: MultiDict) -> dict:
         "collapse": _boolean(args, "collapse", True),
         "translate": _boolean(args, "translate", True),
         "match": (args.get("match") or "all").strip().lower(),
+        "sort": (args.get("sort") or "relevance").strip().lower(),
+        "repair": _boolean(args, "repair", True),
+        "aligned": _boolean(args, "aligned", True),
     }
 
 

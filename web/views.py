@@ -15,15 +15,17 @@ from jiaokan.search.searching import LANGS, MAX_QUERY_CHARS, MAX_PER_PAGE
 from jiaokan.search.searching import search as run_search
 from jiaokan.web.holder import Build
 from jiaokan.web.openapi import openapi_spec
-from jiaokan.web.marking import mark
+from jiaokan.web.marking import excerpt, mark
 from jiaokan.web.export import export_response
 from jiaokan.web.params import (
     DEFAULT_PER_PAGE, compare_params, concordance_params, export_format, is_off, search_params,
 )
 
 bp = Blueprint("web", __name__)
+bp.add_app_template_filter(excerpt, "excerpt")
 
-SEARCH_ARGS = ("q", "version", "lang", "section", "page", "per_page", "collapse", "translate", "match")
+SEARCH_ARGS = ("q", "version", "lang", "section", "page", "per_page", "collapse", "translate", "match", "sort", "repair",
+               "aligned")
 COMPARE_ARGS = ("statement", "a", "b")
 LANG_LABELS = {"zh": "中文 Chinese", "en": "英文 English"}
 # Where a query term's equivalent came from (search/translation.py's sources), for the expansions line's tooltips.
@@ -81,7 +83,7 @@ def search(fmt: str):
 
 
 SEARCH_EXPORT_FIELDS = [
-    "rank", "id", "version", "section", "lang", "kind", "passage", "score", "via", "highlights", "text",
+    "rank", "id", "version", "section", "lang", "kind", "passage", "score", "match", "via", "highlights", "text",
 ]
 
 
@@ -395,31 +397,38 @@ def _render_search(args: dict, catalog: dict, result: dict | None, *, error: Sea
         args = {**args, "translate": args["translate"][:1]}
     overview = result is None and error is None
     json_url = url_for("web.versions") if overview else url_for("web.search", fmt="json", **args)
+    sort = (args.get("sort") or [""])[0].strip().lower()
+    sort = sort if sort and sort != "relevance" else None
+    repair = "0" if is_off(request.args, "repair") else None
+    aligned = "0" if is_off(request.args, "aligned") else None
+
+    def link(endpoint: str = "web.search", fmt: str = "html", **changes) -> str:
+        """This search's URL with some parameters changed (None drops one), from page 1 unless one is given."""
+        current = {
+            "q": q, "version": selected, "lang": lang or None, "section": section or None, "page": None,
+            "per_page": per_page or None, "collapse": collapse or None, "translate": translate, "match": match,
+            "sort": sort, "repair": repair, "aligned": aligned,
+        }
+        current.update(changes)
+        return url_for(endpoint, fmt=fmt, **{k: v for k, v in current.items() if v not in (None, "", [])})
 
     def page_url(n: int) -> str:
-        return url_for(
-            "web.search", fmt="html", q=q, version=selected, lang=lang or None, section=section or None,
-            page=n, per_page=per_page or None, collapse=collapse or None, translate=translate, match=match,
-        )
+        return link(page=n)
 
     def grouping_url(grouped: bool) -> str:
-        return url_for(
-            "web.search", fmt="html", q=q, version=selected, lang=lang or None, section=section or None,
-            per_page=per_page or None, collapse=None if grouped else "0", translate=translate, match=match,
-        )
+        return link(collapse=None if grouped else "0")
 
     def translating_url() -> str:
-        return url_for(
-            "web.search", fmt="html", q=q, version=selected, lang=lang or None, section=section or None,
-            per_page=per_page or None, collapse=collapse or None, match=match,
-        )
+        return link(translate=None)
 
     facets = (result or {}).get("facets", {}).get("version", {})
+    occurrences = (result or {}).get("facets", {}).get("version_occurrences", {})
     version_choices = [
         {
             "id": v["id"],
             "label": v.get("publisher", v["id"]),
             "count": facets.get(v["id"]) if result is not None else v.get("paragraphs"),
+            "occurrences": occurrences.get(v["id"]) if result is not None else None,
             "checked": v["id"] in selected,
         }
         for v in catalog.get("versions", [])
@@ -446,16 +455,42 @@ def _render_search(args: dict, catalog: dict, result: dict | None, *, error: Sea
         "max_query_chars": MAX_QUERY_CHARS,
         "max_per_page": MAX_PER_PAGE,
         # Everything that matches, as a download, and every occurrence as a concordance (issue 10).
-        "export_url": lambda fmt: url_for("web.search", fmt="json", **{
-            k: v for k, v in args.items() if k not in ("page", "per_page")}, format=fmt),
+        "export_url": lambda fmt: link(fmt="json", per_page=None, aligned=None, format=fmt),
         "concordance_url": url_for("web.concordance", fmt="html", **{
             k: v for k, v in args.items() if k in ("q", "version", "lang", "section", "translate")}),
+        "link": link,
+        "sort": sort or "relevance",
+        "aligned": aligned is None,
+        "repair": repair is None,
+        "selected": selected,
+        "not_in": _not_in(result["hits"]) if result else [],
+        "understood_open": bool(result) and _read_differently(result["understood"]),
     }
     if result is not None:
         context["summary"] = _match_summary(result)
         context["first"] = (result["page"] - 1) * result["per_page"] + 1 if result["hits"] else 0
         context["last"] = context["first"] + len(result["hits"]) - 1 if result["hits"] else 0
     return _render("search.html", json_url, status=status, **context)
+
+
+def _not_in(hits: list[dict]) -> list[dict]:
+    """The versions that lack the passages of this page's hits, once each: why (each reason once), and which hits."""
+    lacking: dict[str, dict] = {}
+    for hit in hits:
+        for version, why in (hit.get("lacking") or {}).items():
+            entry = lacking.setdefault(version, {"version": version, "why": [], "hits": []})
+            if why not in entry["why"]:
+                entry["why"].append(why)
+            entry["hits"].append(hit["id"])
+    return list(lacking.values())
+
+
+def _read_differently(understood: dict) -> bool:
+    """Whether the query was read otherwise than typed (folded, given a mainland reading, mended): the panel that
+    says how is then open."""
+    return bool(understood["repairs"]) or any(
+        c["alternatives"] and c["kind"] != "prefix" or c["reads_as"] != c["text"] for c in understood["clauses"]
+    )
 
 
 def _match_summary(result: dict) -> str:
