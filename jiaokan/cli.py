@@ -189,55 +189,6 @@ def paragraphs(index_path, corpus_dir, version_id, as_json):
 @main.command()
 @_index_option
 @_corpus_option
-@click.argument("query")
-@click.option("--version", "versions", multiple=True, help="Only this version (repeatable).")
-@click.option("--lang", default=None, help="Only paragraphs in this language (zh, en, ru, ...).")
-@click.option("--section", default=None, help="Only this section (一, 二, preamble, cover letter, ...).")
-@click.option("--limit", default=10, show_default=True, type=int, help="Hits per page (at most 100).")
-@click.option("--page", default=1, show_default=True, type=int, help="Page of hits.")
-@click.option("--no-collapse", is_flag=True, help="One result per paragraph, not per passage.")
-@click.option("--no-translate", is_flag=True, help="Do not also search the terms' equivalents in the other language.")
-@click.option("--exact", is_flag=True, help="Only paragraphs holding the query as typed (no words apart, no translations).")
-@click.option("--json", "as_json", is_flag=True, help="Print {query, total, by_match, hits, facets, took_ms} as JSON.")
-def search(index_path, corpus_dir, query, versions, lang, section, limit, page, no_collapse, no_translate, exact, as_json):
-    """Search the index. Exit status: 0 with hits, 1 with none, 2 for a bad query or a missing index."""
-    from jiaokan.search.errors import SearchError
-    from jiaokan.search.index import open_index
-    from jiaokan.search.records import to_json
-    from jiaokan.search.searching import search as run_search
-
-    index = None
-    try:
-        index = open_index(_index_path(index_path, corpus_dir))
-        result = to_json(run_search(
-            index,
-            query,
-            versions=list(versions),
-            lang=lang,
-            section=section,
-            page=page,
-            per_page=limit,
-            collapse=not no_collapse,
-            translate=not no_translate,
-            match="exact" if exact else "all",
-        ))
-    except SearchError as e:
-        raise UserError(str(e)) from None
-    except Exception as e:
-        raise _damage_explained(index, e) or e
-    if as_json:
-        _echo_json(
-            {k: result[k] for k in ("query", "total", "counts", "total_paragraphs", "by_match", "hits", "facets", "took_ms",
-                                    "understood")}
-        )
-    else:
-        _print_hits(result)
-    sys.exit(0 if result["total"] else 1)
-
-
-@main.command()
-@_index_option
-@_corpus_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
@@ -514,6 +465,70 @@ def _write_rows(fmt: str, rows, fields: list[str]) -> None:
     out.flush()
 
 
+SEARCH_HELP = """Search the index. Exit status: 0 with hits, 1 with none, 2 for a bad query or a missing index.
+
+A query that starts with a minus (a word to leave out) may go after --, as in `jiaokan search -- -合作 北约`; a
+leading -word that is not one of the options below is read as the query too. The words of QUERY are joined with
+spaces, so it may be quoted as one argument or not."""
+
+
+@main.command(help=SEARCH_HELP, context_settings={"ignore_unknown_options": True})
+@_index_option
+@_corpus_option
+@click.argument("query", nargs=-1, required=True)
+@click.option("--version", "versions", multiple=True, help="Only this version (repeatable).")
+@click.option("--lang", default=None, help="Only paragraphs in this language (zh, en, ru, ...).")
+@click.option("--section", default=None, help="Only this section (一, 二, preamble, cover letter, ...).")
+@click.option("--limit", default=10, show_default=True, type=int, help="Hits per page (at most 100).")
+@click.option("--page", default=1, show_default=True, type=int, help="Page of hits.")
+@click.option("--sort", type=click.Choice(["relevance", "doc"]), default="relevance", show_default=True,
+              help="Best first, or document order (versions as catalogued, then paragraph order).")
+@click.option("--no-collapse", is_flag=True, help="One result per paragraph, not per passage.")
+@click.option("--no-translate", is_flag=True, help="Do not also search the terms' equivalents in the other language.")
+@click.option("--exact", is_flag=True, help="Only paragraphs holding the query as typed (no words apart, no translations).")
+@click.option("--as-typed", is_flag=True, help="Read the query exactly as typed: no dropping a dangling AND/OR/NOT, "
+              "no closing an unclosed quote.")
+@click.option("--json", "as_json", is_flag=True, help="Print the answer /api/search gives, as JSON (with --all: every hit).")
+@_export_options
+@_color_option
+def search(index_path, corpus_dir, query, versions, lang, section, limit, page, sort, no_collapse, no_translate, exact,
+           as_typed, as_json, export, everything, color):
+    from jiaokan.search.errors import SearchError
+    from jiaokan.search.index import open_index
+    from jiaokan.search.records import to_json
+    from jiaokan.search.searching import MAX_PER_PAGE
+    from jiaokan.search.searching import search as run_search
+
+    params = dict(versions=list(versions), lang=lang, section=section, collapse=not no_collapse,
+                  translate=not no_translate, match="exact" if exact else "all", sort=sort, repair=not as_typed)
+    query = " ".join(query)
+    index = None
+    try:
+        index = open_index(_index_path(index_path, corpus_dir))
+        if everything:
+            # Every hit, a page of the API's size at a time, as /api/search?format=... streams them.
+            result = to_json(run_search(index, query, page=1, per_page=MAX_PER_PAGE, **params))
+            hits = list(result["hits"])
+            for n in range(2, result["pages"] + 1):
+                hits += to_json(run_search(index, query, page=n, per_page=MAX_PER_PAGE, **params))["hits"]
+            result = {**result, "hits": hits, "page": 1, "per_page": max(1, result["total"]), "pages": 1}
+        else:
+            result = to_json(run_search(index, query, page=page, per_page=limit, **params))
+    except SearchError as e:
+        raise UserError(str(e)) from None
+    except Exception as e:
+        raise _damage_explained(index, e) or e
+    if export:
+        from jiaokan.web.export import SEARCH_EXPORT_FIELDS, search_rows
+
+        _write_rows(export, search_rows([result["hits"]]), SEARCH_EXPORT_FIELDS)
+    elif as_json:
+        _echo_json(result)
+    else:
+        _print_hits(result, _marks(_colour(color)))
+    sys.exit(0 if result["total"] else 1)
+
+
 CONCORDANCE_HELP = """Every occurrence of QUERY, one line each, the matches in one column (KWIC), with version,
 paragraph and section. The query language and filters are search's. Exit status as for search."""
 
@@ -607,11 +622,21 @@ def _print_concordance(answer: dict, took_ms: float, width: int, marks: tuple[st
     )
 
 
-def _print_hits(result: dict) -> None:
-    import html
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
-    colour = sys.stdout.isatty()
-    start, end = ("\x1b[1;31m", "\x1b[0m") if colour else ("【", "】")
+
+def _snippet_text(text: str, ranges: list, spans: list, marks: tuple[str, str]) -> str:
+    """A snippet for the terminal, rendered from its ranges and spans as web/ renders them as HTML."""
+    parts, previous = [], 0
+    for a, b in ranges or [[0, len(text)]]:
+        parts.append(("…" if a > previous else "") + _marked_text(text, a, b, spans, marks).strip())
+        previous = b
+    return "".join(parts) + ("…" if ranges and previous < len(text) else "")
+
+
+def _print_hits(result: dict, marks: tuple[str, str]) -> None:
+    colour = marks[0].startswith("\x1b")  # click.echo strips colour from a pipe unless told it was asked for
     previous = None
     for hit in result["hits"]:
         if previous == "exact" and hit["match"] != "exact":
@@ -621,8 +646,15 @@ def _print_hits(result: dict) -> None:
         click.echo(
             f"{hit['id']}  [{hit['match']}]  {hit['version']} · {hit['section']} · {hit['lang']}  (score {hit['score']}){via}"
         )
-        text = hit["snippet"].replace("<mark>", start).replace("</mark>", end)
-        click.echo("  " + html.unescape(text))
+        more = hit.get("snippet_more") or 0
+        tail = f"  (+{more} more in {hit['id']})" if more else ""
+        click.echo("  " + _snippet_text(hit["text"], hit["snippet_ranges"], hit["highlights"], marks) + tail,
+                   color=colour)
+        aligned = hit.get("aligned")
+        if aligned:
+            click.echo(f"  {aligned['lang']} {aligned['id']}: "
+                       + _snippet_text(aligned["text"], aligned["snippet_ranges"], aligned["highlights"], marks),
+                       color=colour)
         for other in hit.get("also_in", []):
             click.echo(f"  also in {other['version']} ({other['id']}) [{other['match']}]: {other['note']}")
         for other in hit.get("other_versions", []):
@@ -636,7 +668,12 @@ def _print_hits(result: dict) -> None:
         f"page {result['page']} of {result['pages']} ({result['took_ms']} ms)",
         err=not shown,
     )
-    n = result["by_match"]
+    t, n = result["totals"], result["by_match"]
     if shown:
+        click.echo(f"{_count(t['occurrences'], 'occurrence')} in {_count(t['paragraphs'], 'paragraph')} of "
+                   f"{_count(t['passages'], 'passage')}")
         click.echo(f"paragraphs: {n['exact']} exact, {n['words']} by words apart, {n['translation']} through a translation")
-
+    for r in result["understood"].get("repairs", []):
+        click.echo(f"read as: {r['action']} {r['token']} ({r['why']}); --as-typed searches it as typed", err=True)
+    for s in result.get("suggestions") or []:
+        click.echo(f"try: {s['query']}  ({s['total']} paragraphs; {s['why']})", err=True)

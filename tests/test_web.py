@@ -237,7 +237,7 @@ def test_openapi_describes_every_endpoint(client):
     }
     params = {p["name"]: p["schema"] for p in spec["paths"]["/api/search"]["get"]["parameters"]}
     assert set(params) == {"q", "version", "lang", "section", "page", "per_page", "collapse", "translate", "match",
-                           "format"}
+                           "sort", "repair", "aligned", "format"}
     assert params["q"]["maxLength"] == 256
     assert (params["per_page"]["minimum"], params["per_page"]["maximum"]) == (1, 100)
     assert params["page"]["minimum"] == 1

@@ -13,6 +13,21 @@ from flask import Response, stream_with_context
 
 MIMETYPES = {"csv": "text/csv", "jsonl": "application/x-ndjson"}
 
+# A search export's columns (a JSON Lines export has every field of each hit, and its rank).
+SEARCH_EXPORT_FIELDS = [
+    "rank", "id", "version", "section", "lang", "kind", "passage", "score", "match", "via", "highlights", "text",
+]
+
+
+def search_rows(pages: Iterable[list[dict]]) -> Iterator[dict]:
+    """Every hit of pages of search answers (JSON data), in order, each with its rank: the rows of a search export,
+    the same from the API and the CLI."""
+    rank = 0
+    for hits in pages:
+        for hit in hits:
+            rank += 1
+            yield {"rank": rank, **hit}
+
 
 def csv_lines(rows: Iterable[dict], fields: list[str]) -> Iterator[str]:
     """The header row, then one row per dict; lists are joined with "; ", None is empty."""

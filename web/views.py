@@ -16,7 +16,7 @@ from jiaokan.search.searching import search as run_search
 from jiaokan.web.holder import Build
 from jiaokan.web.openapi import openapi_spec
 from jiaokan.web.marking import excerpt, mark
-from jiaokan.web.export import export_response
+from jiaokan.web.export import SEARCH_EXPORT_FIELDS, export_response, search_rows
 from jiaokan.web.params import (
     DEFAULT_PER_PAGE, compare_params, concordance_params, export_format, is_off, search_params,
 )
@@ -82,11 +82,6 @@ def search(fmt: str):
     return _render_search(args, catalog, result)
 
 
-SEARCH_EXPORT_FIELDS = [
-    "rank", "id", "version", "section", "lang", "kind", "passage", "score", "match", "via", "highlights", "text",
-]
-
-
 def _export_search(fmt: str, params: dict):
     """Every hit of the search, in the order the JSON pages give them, streamed (no per_page cap). The first page is
     searched before the response starts, so a bad query is a 400, not a broken download."""
@@ -95,20 +90,14 @@ def _export_search(fmt: str, params: dict):
     with build.using() as index:
         first = to_json(run_search(index, **params))
 
-    def rows():
-        page, result, rank = 1, first, 0
-        while True:
-            for hit in result["hits"]:
-                rank += 1
-                yield {"rank": rank, **hit}
-            if page >= result["pages"]:
-                return
-            page += 1
+    def pages():
+        yield first["hits"]
+        for page in range(2, first["pages"] + 1):
             # One page at a time under the build's lock, so a slow download does not hold up other requests.
             with build.using() as index:
-                result = to_json(run_search(index, **{**params, "page": page}))
+                yield to_json(run_search(index, **{**params, "page": page}))["hits"]
 
-    return export_response(fmt, rows(), SEARCH_EXPORT_FIELDS, "jiaokan-search")
+    return export_response(fmt, search_rows(pages()), SEARCH_EXPORT_FIELDS, "jiaokan-search")
 
 
 CONCORDANCE_ARGS = ("q", "version", "lang", "section", "translate", "sort", "per_page")
