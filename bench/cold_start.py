@@ -18,6 +18,10 @@ The commands:
     jiaokan.cli.main (the difference is the console script's own overhead);
   - `python bench/naive_recipe.py lookup 北约`: Whoosh + jieba's ChineseAnalyzer, opened, parsed, searched, printed.
 
+With --baseline DIR (a folder holding the `jiaokan` package of another revision, e.g. its files with links to
+that checkout's search/, indexer/, web/, corpus/), that revision's `jiaokan search` too, as `python -c` with DIR
+first on PYTHONPATH, on an index it builds itself (bench/out/cold-baseline-index): before and after in one run.
+
 With --profile, one more jiaokan run under cProfile and `-X importtime`: the functions and imports that cost most.
 Results go to bench/out/cold_start.json and the Markdown table to stdout.
 """
@@ -60,6 +64,16 @@ def commands(jiaokan_index: Path, naive_index: Path) -> dict[str, list[str]]:
         f"naive recipe lookup {COLD_QUERY}": [py, str(ROOT / "bench" / "naive_recipe.py"), "lookup", COLD_QUERY,
                                               "--index", str(naive_index)],
     }
+
+
+def baseline_command(folder: Path, env: dict[str, str]) -> tuple[list[str], dict[str, str]]:
+    """The `python -c` lookup of the revision in `folder`, and its environment; builds its index first."""
+    env = dict(env, PYTHONPATH=str(folder))
+    index = OUT / "cold-baseline-index"
+    code = "import sys; from jiaokan.cli import main; sys.argv[0] = 'jiaokan'; main()"
+    subprocess.run([sys.executable, "-c", code, "index", "--index", str(index)], env=env, check=True,
+                   capture_output=True)
+    return [sys.executable, "-c", code, "search", COLD_QUERY, "--index", str(index)], env
 
 
 def child_env() -> dict[str, str]:
@@ -127,19 +141,25 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--profile", action="store_true", help="also profile one jiaokan run (cProfile, importtime)")
+    parser.add_argument("--baseline", type=Path, default=None,
+                        help="a folder with another revision's jiaokan package, timed beside this one")
     args = parser.parse_args()
 
     jiaokan_index, naive_index = ensure_corpus_indexes()
     cmds = commands(jiaokan_index, naive_index)
     env = child_env()
-    for cmd in cmds.values():  # untimed: .pyc files, page cache
-        run_once(cmd, env)
+    envs = {name: env for name in cmds}
+    if args.baseline:
+        name = f"baseline python -c search {COLD_QUERY} ({args.baseline})"
+        cmds[name], envs[name] = baseline_command(args.baseline.resolve(), env)
+    for name, cmd in cmds.items():  # untimed: .pyc files, page cache
+        run_once(cmd, envs[name])
     wall: dict[str, list[float]] = {name: [] for name in cmds}
     cpu: dict[str, list[float]] = {name: [] for name in cmds}
     load_before = os.getloadavg()
     for _ in range(args.runs):
         for name, cmd in cmds.items():
-            w, c = run_once(cmd, env)
+            w, c = run_once(cmd, envs[name])
             wall[name].append(w)
             cpu[name].append(c)
     load_after = os.getloadavg()
