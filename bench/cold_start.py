@@ -71,9 +71,10 @@ def baseline_command(folder: Path, env: dict[str, str]) -> tuple[list[str], dict
     env = dict(env, PYTHONPATH=str(folder))
     index = OUT / "cold-baseline-index"
     code = "import sys; from jiaokan.cli import main; sys.argv[0] = 'jiaokan'; main()"
-    subprocess.run([sys.executable, "-c", code, "index", "--index", str(index)], env=env, check=True,
+    # -P: not the current folder first on sys.path, where a checkout's own jiaokan/ would shadow DIR's.
+    subprocess.run([sys.executable, "-P", "-c", code, "index", "--index", str(index)], env=env, check=True,
                    capture_output=True)
-    return [sys.executable, "-c", code, "search", COLD_QUERY, "--index", str(index)], env
+    return [sys.executable, "-P", "-c", code, "search", COLD_QUERY, "--index", str(index)], env
 
 
 def child_env() -> dict[str, str]:
