@@ -72,6 +72,11 @@ class Engine:
             leaves = self._local.leaves = {b: r for r, b in reader.leaf_readers()}
         return leaves[base]
 
+    def warm_whoosh(self) -> None:
+        """Open Whoosh and this thread's reader now (a server's start-up), not in the first request that needs it."""
+        if self.blocks:
+            self._whoosh_reader(self.blocks[0].base)
+
     def close(self) -> None:
         with self._readers_lock:
             readers, self._readers = self._readers, []
