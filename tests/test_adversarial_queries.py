@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from bench.adversarial import adversarial_queries
+from bench.adversarial import adversarial_queries, over_limit_queries, with_limit
 from jiaokan.search.folding import fold
 from jiaokan.search.searching import search
 
@@ -63,6 +63,31 @@ def test_wide_and_deep_or_match_any_alternative(shapes, corpus_index, folded):
         expected = {pid for pid, text in folded.items() if any(c in text for c in chars)}
         assert len(expected) > 10
         assert _found(corpus_index, shapes[name]) == expected, name
+
+
+def test_64_way_or_over_the_limit_matches_any_alternative(corpus_index, folded):
+    (query,) = over_limit_queries(list(corpus_index.paragraphs)).values()
+    chars = _HAN.findall(query)
+    assert len(chars) == 64 and len(query) > 256
+    with with_limit(400):
+        found = _found(corpus_index, query)
+    assert found == {pid for pid, text in folded.items() if any(c in text for c in chars)}
+
+
+def test_a_warmed_index_has_whoosh_open_for_the_first_rare_term(built_index):
+    # A server warms its index at start-up, so that its first rare term (often in an adversarial query) does not
+    # pay Whoosh's import and opening; a one-shot lookup that needs no rare term never opens it.
+    from jiaokan.search.index import open_index
+
+    index = open_index(built_index)
+    try:
+        assert index._ix is None
+        search(index, "合作")
+        assert index._ix is None, "a frequent term needs no Whoosh"
+        index.warm()
+        assert index._ix is not None
+    finally:
+        index.close()
 
 
 def test_deep_parentheses_mean_what_they_enclose(shapes, corpus_index, folded):
