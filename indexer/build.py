@@ -121,7 +121,7 @@ def _build(index_path, corpus_dir, catalog, fingerprint, progress, started) -> B
     def translations(corpus_words: set[str]) -> dict:
         return build_translations(corpus_dir, paragraphs, passages, dictionary, corpus_words)
 
-    overview = catalog_overview(corpus_dir)
+    overview = catalog_overview(corpus_dir, paragraphs)
     write_paragraphs_index(
         paragraphs,
         dictionary,

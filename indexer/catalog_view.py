@@ -8,11 +8,15 @@ from jiaokan.indexer.catalog import load_catalog
 from jiaokan.indexer.paragraphs import read_paragraphs
 
 
-def catalog_overview(corpus_dir: Path) -> dict:
+def catalog_overview(corpus_dir: Path, paragraphs: list | None = None) -> dict:
+    """`paragraphs`, all of the corpus's as the build has read them, saves reading every file a second time."""
     catalog = load_catalog(corpus_dir)
+    by_version: dict[str, list] = {}
+    for p in paragraphs or ():
+        by_version.setdefault(p.version, []).append(p)
     versions = []
     for v in catalog.versions.values():
-        paragraphs = read_paragraphs(v)
+        paragraphs_of = by_version.get(v.id, []) if paragraphs is not None else read_paragraphs(v)
         versions.append(
             {
                 "id": v.id,
@@ -25,9 +29,10 @@ def catalog_overview(corpus_dir: Path) -> dict:
                 "notes": v.notes,
                 "format": v.format,
                 "path": _display_path(v.path),
-                "paragraphs": len(paragraphs),
+                "paragraphs": len(paragraphs_of),
                 "paragraphs_by_lang": {
-                    lang: sum(1 for p in paragraphs if p.lang == lang) for lang in sorted({p.lang for p in paragraphs})
+                    lang: sum(1 for p in paragraphs_of if p.lang == lang)
+                    for lang in sorted({p.lang for p in paragraphs_of})
                 },
             }
         )

@@ -21,9 +21,8 @@ from functools import lru_cache
 
 from jiaokan.search.folding import Folded, fold
 from jiaokan.search.segmenter import Dictionary
-from jiaokan.search.units import HAN_RE as _HAN_CHAR
 from jiaokan.search.units import clitic_base
-from jiaokan.search.units import UNIT_RE as _UNIT
+from jiaokan.search.units import UNIT_RUN_RE as _UNIT_RUN
 
 
 @dataclass(slots=True)
@@ -51,18 +50,21 @@ class Analysis:
         with a possessive or contraction (asean's) also counts as its base (asean), alone and as the end of the pair
         it ends, so a string typed without the ending finds it (search/units.py CLITICS)."""
         counts: dict[str, int] = {}
+        get = counts.get
         units, adjacent, han = self.units, self.adjacent, self.han
+        last = len(units) - 1
         for p, u in enumerate(units):
-            counts[u] = counts.get(u, 0) + 1
-            if p < len(adjacent) and adjacent[p]:
-                pair = self.gram(p)
-                counts[pair] = counts.get(pair, 0) + 1
+            counts[u] = get(u, 0) + 1
+            if p < last and adjacent[p]:
+                v = units[p + 1]
+                pair = u + v if (han[p] or han[p + 1]) else u + " " + v
+                counts[pair] = get(pair, 0) + 1
             base = None if han[p] else clitic_base(u)
             if base:
-                counts[base] = counts.get(base, 0) + 1
+                counts[base] = get(base, 0) + 1
                 if p and adjacent[p - 1]:
                     pair = (units[p - 1] + base) if han[p - 1] else (units[p - 1] + " " + base)
-                    counts[pair] = counts.get(pair, 0) + 1
+                    counts[pair] = get(pair, 0) + 1
         return counts
 
     def word_counts(self) -> Counter:
@@ -77,15 +79,32 @@ def analyze(text: str, dictionary: Dictionary | None) -> Analysis:
     units: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
-    for m in _UNIT.finditer(ftext):
-        units.append(m.group())
-        starts.append(m.start())
-        ends.append(m.end())
-    han = [len(u) == 1 and _HAN_CHAR.match(u) is not None for u in units]
-    adjacent = []
-    for i in range(len(units) - 1):
-        gap = ftext[ends[i] : starts[i + 1]]
-        adjacent.append(gap == "" or (not han[i] and not han[i + 1] and gap.isspace()))
+    han: list[bool] = []
+    adjacent: list[bool] = []  # filled for every unit but the last
+    last_end = -1
+    last_han = False
+    for m in _UNIT_RUN.finditer(ftext):
+        start, end = m.span()
+        if units:
+            # Touching: no gap, or only white space between two Latin words.
+            is_han = m.lastindex == 1
+            adjacent.append(start == last_end or (not last_han and not is_han and ftext[last_end:start].isspace()))
+        run = m.group(1)
+        if run is not None:  # a run of Han characters, each one a unit, each touching the next
+            k = len(run)
+            units.extend(run)
+            starts.extend(range(start, end))
+            ends.extend(range(start + 1, end + 1))
+            han.extend([True] * k)
+            adjacent.extend([True] * (k - 1))
+            last_han = True
+        else:
+            units.append(m.group())
+            starts.append(start)
+            ends.append(end)
+            han.append(False)
+            last_han = False
+        last_end = end
 
     words: list[str] = []
     word_units: list[tuple[int, int]] = []

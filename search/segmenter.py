@@ -56,33 +56,47 @@ class Dictionary:
         data = json.loads(path.read_text(encoding="utf-8"))
         return cls(data["freq"], data["total"])
 
+    @property
+    def log_prob(self) -> dict[str, float]:
+        """log(freq / total) of every word (not of prefix entries), computed once: the route search below adds
+        these up, and math.log per candidate word was a fifth of the build's segmentation time."""
+        table = self.__dict__.get("_log_prob")
+        if table is None:
+            log_total = self.log_total
+            table = self._log_prob = {w: math.log(f) - log_total for w, f in self.freq.items() if f}
+        return table
+
     def segment(self, run: str) -> list[str]:
-        """Cut a run of Han characters into words, as jieba.lcut(run, HMM=False) does."""
+        """Cut a run of Han characters into words, as jieba.lcut(run, HMM=False) does: the route of dictionary words
+        with the greatest sum of log(freq / total), an unknown single character counting freq 1. One pass from the
+        right: the words starting at a position are found (walking the prefix entries) when every route after them
+        is already scored; ties go to the longer word, as jieba's max over (score, end) does."""
         freq = self.freq
-        n = len(run)
+        log_prob = self.log_prob
         seen = self.seen
-        # DAG: for each start, the ends of dictionary words beginning there.
-        dag: list[list[int]] = []
-        for k in range(n):
-            ends = []
-            i = k
-            frag = run[k]
-            while i < n and frag in freq:
-                if seen is not None:
-                    seen.add(frag)
-                if freq[frag]:
-                    ends.append(i)
-                i += 1
-                frag = run[k : i + 1]
-            dag.append(ends or [k])
-        # Best route from the right, scoring log(freq / total) per word (unknown single characters count 1).
-        log_total = self.log_total
+        unknown = -self.log_total
+        n = len(run)
         best = [0.0] * (n + 1)
         nxt = [0] * n
         for idx in range(n - 1, -1, -1):
-            score, end = max(
-                (math.log(freq.get(run[idx : x + 1]) or 1) - log_total + best[x + 1], x) for x in dag[idx]
-            )
+            score = None
+            end = idx
+            i = idx
+            frag = run[idx]
+            while frag in freq:
+                if seen is not None:
+                    seen.add(frag)
+                lp = log_prob.get(frag)
+                if lp is not None:
+                    s = lp + best[i + 1]
+                    if score is None or s >= score:
+                        score, end = s, i
+                i += 1
+                if i >= n:
+                    break
+                frag = run[idx : i + 1]
+            if score is None:  # no dictionary word starts here: the character alone
+                score = unknown + best[idx + 1]
             best[idx] = score
             nxt[idx] = end + 1
         words = []

@@ -35,6 +35,8 @@ class LazyPattern:
 
 
 UNIT_RE = re.compile(f"{HAN_CHAR}|{LATIN_WORD}")
+# The same units, a run of Han characters at a time (group 1): one match per run instead of one per character.
+UNIT_RUN_RE = re.compile(f"({HAN_CHAR}+)|{LATIN_WORD}")
 HAN_RE = re.compile(HAN_CHAR)
 LATIN_WORD_RE = LazyPattern(LATIN_WORD)
 WORD_CHAR_RE = LazyPattern(WORD_CHAR)
@@ -51,6 +53,8 @@ _IRREGULAR = {"can't": "can", "can’t": "can", "won't": "will", "won’t": "wil
 def clitic_base(word: str) -> str | None:
     """The word a Latin word is with its possessive or contraction taken off ("asean's" -> "asean", "isn't" ->
     "is"), or None when it carries none."""
+    if "'" not in word and "’" not in word:  # every clitic has an apostrophe: most words end here
+        return None
     if word in _IRREGULAR:
         return _IRREGULAR[word]
     for suffix in CLITICS:
