@@ -30,9 +30,13 @@ class Server:
             [str(JIAOKAN), "serve", "--port", "0", "--index", str(index), *args],
             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
         )
-        line = self.proc.stdout.readline()
-        found = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
-        assert found, f"jiaokan serve did not say where it listens: {line!r}"
+        lines = []
+        for _ in range(5):  # a "built …" line comes first when serve has to (re)build the index
+            lines.append(self.proc.stdout.readline())
+            found = re.search(r"http://127\.0\.0\.1:(\d+)/", lines[-1])
+            if found or not lines[-1]:
+                break
+        assert found, f"jiaokan serve did not say where it listens: {lines!r}"
         self.port = int(found.group(1))
         self.base = f"http://127.0.0.1:{self.port}"
 
