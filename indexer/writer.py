@@ -16,8 +16,8 @@ folded text (search/matching.py), and the
 grams vocabulary of real text is mostly rare pairs of characters (866k distinct terms in 40k paragraphs drawn from
 jieba's word list, 96 % of them in fewer than 16 paragraphs), which Whoosh writes at about 50 µs a term. Whoosh's
 per-posting and per-term Python writing was two thirds of the build when it wrote every posting, and the engine
-never read the frequent terms from it. The record fields (id, version, ...) are indexed and stored in Whoosh too;
-paragraph text lives in the paragraph store (search/store.py), not in Whoosh.
+never read the frequent terms from it. The paragraph text and record fields (id, version, ...) live in the
+paragraph store (search/store.py), not in Whoosh.
 """
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ from jiaokan.indexer.records import Paragraph
 from jiaokan.search.analysis import analyze
 from jiaokan.search.postings import FIELDS as ARRAY_FIELDS
 from jiaokan.search.postings import MAX_BLOCK, MIN_DF, PostingArraysWriter, write_lengths
-from jiaokan.search.schema import RECORD_FIELDS, make_schema
+from jiaokan.search.schema import make_schema
 from jiaokan.search.segmenter import Dictionary
 from jiaokan.search.store import STORE_FILE, write_store
 
@@ -186,8 +186,8 @@ class _Postings:
 
 
 class _BlockWriter(SegmentWriter):
-    """A SegmentWriter for one block of a fresh build. `add` stores the record fields the Whoosh way and the terms
-    of both analysed fields in flat arrays (_Postings); `finish` groups them by term with one numpy sort, writes
+    """A SegmentWriter for one block of a fresh build. `add` keeps the terms of both analysed fields in flat arrays
+    (_Postings); `finish` groups them by term with one numpy sort, writes
     the posting arrays in bulk and the rare words, with their frequencies, to the Whoosh segment."""
 
     def __init__(self, ix, folder: Path, base: int):
@@ -197,34 +197,15 @@ class _BlockWriter(SegmentWriter):
         super().__init__(ix, _lk=False, compound=False, codec=W3Codec(compression=0))
         assert BLOCK <= MAX_BLOCK
         self.arrays = PostingArraysWriter(folder, base)
-        schema = self.schema
-        self._record_fields = [(name, schema[name]) for name in RECORD_FIELDS]
-        self._stored_only = [name for name in schema.names() if name not in RECORD_FIELDS and name not in ARRAY_FIELDS]
         self.postings = {name: _Postings() for name in ARRAY_FIELDS}
-        self.record_terms: dict[tuple[str, bytes], list] = {}
         self.lengths: dict[str, list[int]] = {name: [] for name in ARRAY_FIELDS}
 
     def add(self, p: Paragraph, analysis) -> None:
         docnum = self.docnum
         pdw = self.perdocwriter
-        pdw.start_doc(docnum)
-        for name, field in self._record_fields:
-            value = getattr(p, name, None)
-            if value is None:
-                continue
-            for tbytes, _freq, weight, vbytes in field.index(value):
-                self.record_terms.setdefault((name, tbytes), []).append((docnum, weight, vbytes))
-            pdw.add_field(name, field, value, 0)
-        for name in self._stored_only:
-            value = getattr(p, name, None)
-            if value is not None:
-                pdw.add_field(name, self.schema[name], value, 0)
-        length = self.postings["grams"].add(docnum, analysis.gram_counts())
-        self.lengths["grams"].append(length)
-        pdw.add_field("grams", self.schema["grams"], None, length)
-        length = self.postings["words"].add(docnum, analysis.word_counts())
-        self.lengths["words"].append(length)
-        pdw.add_field("words", self.schema["words"], None, length)
+        pdw.start_doc(docnum)  # a document with nothing stored: Whoosh's document numbers follow the block's
+        self.lengths["grams"].append(self.postings["grams"].add(docnum, analysis.gram_counts()))
+        self.lengths["words"].append(self.postings["words"].add(docnum, analysis.word_counts()))
         pdw.finish_doc()
         self.docnum += 1
 
@@ -250,34 +231,21 @@ class _BlockWriter(SegmentWriter):
         rare.sort(key=terms.__getitem__)
         self.arrays.add_rare("words", [terms[i] for i in rare])
 
-        by_field: dict[str, list] = {}
-        for (name, tbytes), postings in self.record_terms.items():
-            by_field.setdefault(name, []).append((tbytes, postings))
-        by_field.setdefault("words", [])
         value = schema["words"].posting_value
         column = self.lengths["words"]
-        for name in sorted(by_field):
-            fw.start_field(name, schema[name])
-            if name == "words":
-                starts_l, counts_l = starts.tolist(), counts.tolist()
-                for i in rare:
-                    fw.start_term(terms[i].encode("utf-8"))
-                    first = starts_l[i]
-                    last = first + counts_l[i]
-                    for docnum, tf in zip(docnums[first:last].tolist(), tfs[first:last].tolist()):
-                        fw.add(docnum, float(tf), value(tf), column[docnum])
-                    fw.finish_term()
-            else:
-                for tbytes, postings in sorted(by_field[name]):
-                    fw.start_term(tbytes)
-                    for docnum, weight, vbytes in postings:
-                        fw.add(docnum, weight, vbytes, 0)
-                    fw.finish_term()
-            fw.finish_field()
+        fw.start_field("words", schema["words"])
+        starts_l, counts_l = starts.tolist(), counts.tolist()
+        for i in rare:
+            fw.start_term(terms[i].encode("utf-8"))
+            first = starts_l[i]
+            last = first + counts_l[i]
+            for docnum, tf in zip(docnums[first:last].tolist(), tfs[first:last].tolist()):
+                fw.add(docnum, float(tf), value(tf), column[docnum])
+            fw.finish_term()
+        fw.finish_field()
         fw.close()
         self.arrays.close()
         self.postings.clear()
-        self.record_terms.clear()
         self._close_segment()
         return self.get_segment()
 

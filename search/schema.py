@@ -1,7 +1,7 @@
 """The index format: fields, and how an analysed paragraph becomes postings.
 
-The Whoosh segments hold the record fields and the long tail of rare `words`; every `grams` term and the frequent words are
-in the posting arrays (search/postings.py), the text in the paragraph store (search/store.py).
+The Whoosh segments hold the long tail of rare `words`; every `grams` term and the frequent words are in the posting
+arrays (search/postings.py); the text and the record fields in the paragraph store (search/store.py).
 
 Whoosh's TEXT field runs an analyzer per field. Both fields here come from one `Analysis` of the paragraph (computed
 once, see search/analysis.py), and each posting holds only the term's frequency: nothing reads positions (an exact
@@ -31,21 +31,8 @@ class AnalyzedField(fields.FieldType):
             yield term.encode("utf-8"), count, count * boost, pack_uint(count)
 
 
-# Record fields indexed (and stored) as single terms; the paragraph text itself is in the paragraph store.
-RECORD_FIELDS = ("id", "version", "statement", "section", "kind", "lang", "passage")
-
-
 def make_schema() -> fields.Schema:
-    return fields.Schema(
-        id=fields.ID(stored=True, unique=True),
-        version=fields.ID(stored=True),
-        statement=fields.ID(stored=True),
-        section=fields.ID(stored=True),
-        kind=fields.ID(stored=True),
-        lang=fields.ID(stored=True),
-        passage=fields.ID(stored=True),
-        # Stored only: NUMERIC would index 8 trie terms per value, and document order is the docnum order.
-        seq=fields.STORED(),
-        words=AnalyzedField("word_counts"),
-        grams=AnalyzedField("gram_counts"),
-    )
+    # Only the long tail of rare `words` is read from Whoosh. The record fields (id, version, section, ...) and
+    # their facet codes are read from the paragraph store, so indexing and storing them here too was a sixth of
+    # the build's time for nothing read back.
+    return fields.Schema(words=AnalyzedField("word_counts"))
