@@ -73,9 +73,11 @@ class Engine:
         return leaves[base]
 
     def warm_whoosh(self) -> None:
-        """Open Whoosh and this thread's reader now (a server's start-up), not in the first request that needs it."""
-        if self.blocks:
-            self._whoosh_reader(self.blocks[0].base)
+        """Open Whoosh and this thread's reader now (a server's start-up), not in the first request that needs it;
+        an index whose blocks keep every word in the posting arrays (a small corpus) never needs it."""
+        tail = [b for b in self.blocks if b.has_whoosh_tail]
+        if tail:
+            self._whoosh_reader(tail[0].base)
 
     def close(self) -> None:
         with self._readers_lock:

@@ -134,6 +134,11 @@ class PostingArrays:
         ids += self.base
         return ids, self._tfs[offset : offset + count]
 
+    @property
+    def has_whoosh_tail(self) -> bool:
+        """Whether the block's Whoosh segment holds any term (a small block keeps every term here)."""
+        return len(self._rare) > 0
+
     def maybe_rare(self, field: str, term: str) -> bool:
         """Whether the block's Whoosh segment may hold the term (False: it surely does not)."""
         import numpy as np
