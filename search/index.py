@@ -19,6 +19,7 @@ DICTIONARY_FILE = "dictionary.json"
 CATALOG_FILE = "catalog.json"
 PASSAGES_FILE = "passages.json"
 TRANSLATIONS_FILE = "translations.marshal"
+OLDER_TRANSLATIONS_FILE = "translations.json"  # the table as an older jiaokan wrote it: its index must be rebuilt
 ROOT = Path(__file__).resolve().parents[1]
 # In a source checkout the index of the bundled corpus lives in the checkout (instance/index); an installed copy
 # cannot write inside site-packages, so it keeps it in the user's data folder.
@@ -86,7 +87,7 @@ class CorpusIndex:
             if (self.build_dir / META_FILE).exists():
                 raise IndexDamaged(self.path, f"{META_FILE} is unreadable")
             raise IndexNotBuilt(f"no index at {self.path}; build it with: jiaokan index")
-        if not (self.build_dir / STORE_FILE).exists():
+        if not (self.build_dir / STORE_FILE).exists() or (self.build_dir / OLDER_TRANSLATIONS_FILE).exists():
             raise IndexNotBuilt(f"the index at {self.path} was built by an older jiaokan; rebuild it with: jiaokan index")
         problem = size_problem(self.build_dir, self.meta)
         if problem:

@@ -450,3 +450,18 @@ def test_killed_build_leaves_the_previous_index_serving(tmp_path, corpus_dir, sm
 def test_no_index_says_how_to_build_it(tmp_path):
     with pytest.raises(IndexNotBuilt, match="jiaokan index"):
         open_index(tmp_path / "nothing")
+
+
+def test_an_index_with_the_older_translation_table_says_to_rebuild(tmp_path, built_index):
+    """An index written before the translation table moved to translations.marshal is not searched without its
+    translations: the command says to rebuild (exit 2)."""
+    older = tmp_path / "older"
+    shutil.copytree(built_index.resolve(), older)
+    table = json.dumps({"en": {}, "zh": {}})
+    (older / "translations.marshal").unlink()
+    (older / "translations.json").write_text(table, encoding="utf-8")
+    with pytest.raises(IndexNotBuilt, match="older jiaokan; rebuild it with: jiaokan index"):
+        open_index(older)
+    run = subprocess.run([str(Path(sys.executable).parent / "jiaokan"), "search", "北约", "--index", str(older)],
+                         capture_output=True, text=True)
+    assert run.returncode == 2 and "older jiaokan" in run.stderr and "Traceback" not in run.stderr, run.stderr
