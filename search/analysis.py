@@ -71,10 +71,10 @@ class Analysis:
         return Counter(self.words)
 
 
-def analyze(text: str, dictionary: Dictionary | None) -> Analysis:
+def analyze(text: str, dictionary: Dictionary | None, folded: Folded | None = None) -> Analysis:
     """Analyse `text`. With dictionary None, Han runs are not segmented (their `words` are left out): enough for
-    locating matches, which only needs units and English words."""
-    folded = fold(text)
+    locating matches, which only needs units and English words. `folded`: fold(text), when already at hand."""
+    folded = folded if folded is not None else fold(text)
     ftext = folded.text
     units: list[str] = []
     starts: list[int] = []

@@ -16,8 +16,6 @@ import time
 from dataclasses import dataclass
 from typing import Iterator
 
-import numpy as np
-
 from jiaokan.search.errors import BadQuery
 from jiaokan.search.folding import fold_text
 from jiaokan.search.index import CorpusIndex
@@ -109,8 +107,7 @@ def concordance(
     lines: list[Line] = []
     holding = 0
     by_version = {v: 0 for v in index.meta["versions"]}
-    for docnum in np.flatnonzero(sel.mask):
-        docnum = int(docnum)
+    for docnum in sel.ids.tolist():
         text = texts[docnum]
         found = exact_occurrences(index, text, clauses, folded=folded[docnum])
         if not found:

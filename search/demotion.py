@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from jiaokan.search.engine import common
+
 EXACT, WORDS, TRANSLATION = "exact", "words", "translation"
 MATCHES = (EXACT, WORDS, TRANSLATION)
 
@@ -14,18 +16,24 @@ class Demotion:
     """Paragraphs that match a clause only loosely, and how: by its words (apart, another form of a word, not
     together as typed) or only through a translation. They rank a tier below (search/ranking.py)."""
 
-    mask: np.ndarray
+    ids: np.ndarray  # sorted document numbers
     kind: str  # WORDS | TRANSLATION
 
 
-def match_kinds(mask: np.ndarray, demotions: list[Demotion]) -> np.ndarray:
-    """Per paragraph, the index into MATCHES of how it matches: translation where any clause matches only through
-    an equivalent, else words where any matches loosely, else exact (every clause as typed)."""
-    kinds = np.zeros(len(mask), dtype=np.int8)
+def demoted_positions(ids: np.ndarray, d: Demotion) -> np.ndarray:
+    """Positions in the sorted `ids` of the documents the demotion names."""
+    return common(ids, d.ids)[0]
+
+
+def match_kinds(ids: np.ndarray, demotions: list[Demotion]) -> np.ndarray:
+    """For each of the matching documents `ids`, the index into MATCHES of how it matches: translation where any
+    clause matches only through an equivalent, else words where any matches loosely, else exact (every clause as
+    typed)."""
+    kinds = np.zeros(len(ids), dtype=np.int8)
     for d in demotions:
         if d.kind == WORDS:
-            kinds[d.mask & (kinds == 0)] = 1
+            kinds[demoted_positions(ids, d)] = 1
     for d in demotions:
         if d.kind == TRANSLATION:
-            kinds[d.mask] = 2
+            kinds[demoted_positions(ids, d)] = 2
     return kinds

@@ -1,20 +1,28 @@
-"""Evaluating a query over the whole index at once: a match mask and a score per document, with numpy.
+"""Evaluating a query over the whole index: the documents each node matches, with a score each, as numpy arrays.
 
-Every node of the query becomes (mask, score): two dense arrays with one entry per paragraph. AND, OR and NOT are
-element-wise operations, totals and facet counts are sums over the mask, and the top hits come from a partial
-sort. A 100k-paragraph index costs a few hundred microseconds per array operation, whatever the term frequency,
-where walking postings in Whoosh costs 25 µs per matching paragraph.
+Every node of the query becomes a Result: the sorted document numbers it matches and their scores (two arrays as
+long as the match, not as the index). AND, OR and NOT combine sorted arrays, totals and facet counts are counts
+over them, and the top hits come from a partial sort of the matches only, so a query costs what it matches, not
+what the index holds: a rare string in a million paragraphs costs what it costs in ten thousand.
+
+A term ANDed to a smaller set is probed, not read: its posting array is searched for the set's document numbers
+(a binary search in the mapped file), so "rare string with a common character" never reads the common
+character's postings. A string's candidates are confirmed on the folded text only where the term frequencies do
+not already prove the string is there (`_proven`), and terms and confirmed strings are kept per opened index in
+a bounded cache (a second search for the same terms, or for the same translation targets, reads nothing again).
 
 Scoring is BM25F: per field BM25 (k1 = 1.2, b = 0.75, the usual values; these paragraphs vary in length from a
-heading to a page), with field weights set in search/searching.py.
+heading to a page), with field weights set in search/evaluation.py.
 """
 from __future__ import annotations
 
 import math
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import repeat
 
 import numpy as np
 
@@ -26,27 +34,172 @@ from jiaokan.search.postings import FIELDS, PostingArrays, block_bases, read_len
 
 K1 = 1.2
 B = 0.75
+IDS = np.int32  # document numbers (an index of more than 2**31 paragraphs is not in view)
+# Cache of terms and confirmed strings per opened index, counted in postings (8 bytes each: id and score).
+CACHE_POSTINGS = 4_000_000
+# Below this many candidates the folded text is checked directly; above it, term frequencies prove what they can.
+PROOF_MIN_CANDIDATES = 64
+_EMPTY_IDS = np.zeros(0, dtype=IDS)
+_EMPTY_SCORES = np.zeros(0, dtype=np.float32)
+_EMPTY_IDS.flags.writeable = False
+_EMPTY_SCORES.flags.writeable = False
 
 
-@dataclass
+def _frozen(a: np.ndarray) -> np.ndarray:
+    a.flags.writeable = False  # results are shared through the cache: nothing may change them in place
+    return a
+
+
+@dataclass(frozen=True)
 class Result:
-    mask: np.ndarray  # bool, one per document
-    score: np.ndarray  # float32, one per document (0 where not matching)
+    """The documents a node matches: sorted unique document numbers and a float32 score for each."""
+
+    ids: np.ndarray
+    score: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def any(self) -> bool:
+        return len(self.ids) > 0
 
     def __and__(self, other: "Result") -> "Result":
-        mask = self.mask & other.mask
-        return Result(mask, np.where(mask, self.score + other.score, 0).astype(np.float32))
+        ia, ib = common(self.ids, other.ids)
+        return Result(self.ids[ia], self.score[ia] + other.score[ib])
 
     def __or__(self, other: "Result") -> "Result":
-        return Result(self.mask | other.mask, self.score + other.score)
+        if not len(other.ids):
+            return self
+        if not len(self.ids):
+            return other
+        ids, pa, pb = union(self.ids, other.ids)
+        score = np.zeros(len(ids), dtype=np.float32)
+        score[pa] = self.score
+        score[pb] += other.score
+        return Result(ids, score)
 
     def without(self, other: "Result") -> "Result":
-        mask = self.mask & ~other.mask
-        return Result(mask, np.where(mask, self.score, 0).astype(np.float32))
+        return self.without_ids(other.ids)
+
+    def without_ids(self, ids: np.ndarray) -> "Result":
+        ia, _ = common(self.ids, ids)
+        if not len(ia):
+            return self
+        keep = np.ones(len(self.ids), dtype=bool)
+        keep[ia] = False
+        return Result(self.ids[keep], self.score[keep])
+
+    def plus(self, other: "Result") -> "Result":
+        """These documents, with `other`'s score added where it has them."""
+        ia, ib = common(self.ids, other.ids)
+        if not len(ia):
+            return self
+        score = self.score.copy()
+        score[ia] += other.score[ib]
+        return Result(self.ids, score)
+
+    def restricted(self, keep: np.ndarray) -> "Result":
+        return Result(self.ids[keep], self.score[keep])
+
+
+# --- sorted document-number sets --------------------------------------------------------------------------------
+
+_scratch = threading.local()
+
+
+def _marks(size: int) -> np.ndarray:
+    """This thread's all-False bool array of at least `size` entries (callers set entries and clear them again)."""
+    marks = getattr(_scratch, "marks", None)
+    if marks is None or len(marks) < size:
+        marks = _scratch.marks = np.zeros(size, dtype=bool)
+    return marks
+
+
+def common(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions in `a` and in `b` (both sorted, unique) of the document numbers both hold."""
+    if not len(a) or not len(b):
+        return _EMPTY_IDS, _EMPTY_IDS
+    small, large, swapped = (a, b, False) if len(a) <= len(b) else (b, a, True)
+    if len(small) * 16 < len(large):
+        # One much smaller: binary search of each of its numbers in the larger.
+        pos = np.searchsorted(large, small)
+        pos[pos == len(large)] = 0
+        hit = large[pos] == small
+        ps, pl = np.flatnonzero(hit), pos[hit]
+    else:
+        # Similar sizes: mark the larger's numbers in a scratch array (no pass over the whole index).
+        marks = _marks(int(max(large[-1], small[-1])) + 1)
+        marks[large] = True
+        try:
+            ps = np.flatnonzero(marks[small])
+        finally:
+            marks[large] = False
+        pl = np.searchsorted(large, small[ps])
+    return (pl, ps) if swapped else (ps, pl)
+
+
+def union(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(sorted numbers in a or b, where a's numbers are in it, where b's are): b's numbers are placed among a's by
+    binary search, no sort."""
+    if len(a) < len(b):
+        ids, pb, pa = union(b, a)
+        return ids, pa, pb
+    ins = np.searchsorted(a, b)
+    dup = a[np.minimum(ins, len(a) - 1)] == b
+    new = ~dup
+    added = b[new]
+    # Each new number goes before the a's at and after its insertion point, after the new ones before it.
+    placed = ins[new] + np.arange(len(added))
+    is_b = np.zeros(len(a) + len(added), dtype=bool)
+    is_b[placed] = True
+    ids = np.empty(len(is_b), dtype=IDS)
+    ids[placed] = added
+    pa = np.flatnonzero(~is_b)
+    ids[pa] = a
+    pb = np.empty(len(b), dtype=np.int64)
+    pb[new] = placed
+    pb[dup] = pa[ins[dup]]
+    return ids, pa, pb
+
+
+class _Cache:
+    """A per-index LRU of Results, bounded by the postings it holds; shared by the threads of a server."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.size = 0
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key, result: Result) -> Result:
+        cost = len(result.ids) + 1
+        if cost > self.limit // 4:
+            return result
+        _frozen(result.ids), _frozen(result.score)
+        with self._lock:
+            if key not in self._items:
+                self._items[key] = result
+                self.size += cost
+                while self.size > self.limit:
+                    _, old = self._items.popitem(last=False)
+                    self.size -= len(old.ids) + 1
+        return result
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self.size = 0
 
 
 class Engine:
-    """Per-index evaluation state: posting arrays, field lengths, facet codes. Built once per opened index."""
+    """Per-index evaluation state: posting arrays, field lengths, facet codes, caches. Built once per opened index."""
 
     def __init__(self, index: CorpusIndex):
         self.index = index
@@ -58,9 +211,11 @@ class Engine:
         # reads segment files with seek() then read() on its own file objects, so a reader is not safe to share
         # between threads: each thread opens its own (see _whoosh_reader); the posting arrays are shared.
         self.blocks = [PostingArrays(folder, base) for base in block_bases(folder)]
+        self._bases = np.array([b.base for b in self.blocks] + [self.size], dtype=np.int64)
         self._local = threading.local()
         self._readers: list = []  # every thread's reader, closed with the index
         self._readers_lock = threading.Lock()
+        self.cache = _Cache(CACHE_POSTINGS)
 
     def _whoosh_reader(self, base: int):
         """This thread's Whoosh reader of the segment starting at `base` (opened on the thread's first rare term)."""
@@ -84,6 +239,7 @@ class Engine:
             readers, self._readers = self._readers, []
         for reader in readers:
             reader.close()
+        self.cache.clear()
 
     # --- facets and filters -----------------------------------------------------------------------------------
 
@@ -92,88 +248,250 @@ class Engine:
         """For version, lang and section: the distinct values and each document's value code."""
         return {name: self.index.paragraphs.codes(name) for name in ("version", "lang", "section")}
 
-    def value_mask(self, name: str, wanted: list[str]) -> np.ndarray:
+    def value_filter(self, name: str, wanted: list[str], ids: np.ndarray) -> np.ndarray:
+        """For each document of `ids`, whether its `name` is one of `wanted`."""
         values, codes = self.codes[name]
-        ids = [values.index(v) for v in wanted if v in values]
-        return np.isin(codes, ids) if ids else np.zeros(self.size, dtype=bool)
+        found = [values.index(v) for v in wanted if v in values]
+        if not found:
+            return np.zeros(len(ids), dtype=bool)
+        mine = codes[ids]
+        return mine == found[0] if len(found) == 1 else np.isin(mine, found)
 
-    def counts(self, name: str, mask: np.ndarray) -> dict[str, int]:
+    def counts(self, name: str, ids: np.ndarray) -> dict[str, int]:
         values, codes = self.codes[name]
-        counted = np.bincount(codes[mask], minlength=len(values))
-        return {v: int(n) for v, n in zip(values, counted)}
+        mine = codes[ids]
+        counted = np.bincount(mine[mine >= 0], minlength=len(values)).tolist()
+        return dict(zip(values, counted))
 
     @cached_property
     def folded(self) -> Sequence[str]:
         """Each paragraph's folded text: the column decoded once per opened index and sliced (search/store.py)."""
         return self.index.paragraphs.strings("folded").decoded()
 
+    @cached_property
+    def _folded_bounds(self) -> tuple[str, np.ndarray, np.ndarray] | None:
+        """(all folded text as one string, each paragraph's start and end in it), where the store gives them."""
+        bounds = getattr(self.folded, "bounds", None)
+        return bounds() if bounds is not None else None
+
     # --- terms and strings ------------------------------------------------------------------------------------
 
     def everything(self) -> Result:
-        return Result(np.ones(self.size, dtype=bool), np.zeros(self.size, dtype=np.float32))
+        return Result(self._all_ids, np.zeros(self.size, dtype=np.float32))
+
+    @cached_property
+    def _all_ids(self) -> np.ndarray:
+        return _frozen(np.arange(self.size, dtype=IDS))
 
     def nothing(self) -> Result:
-        return Result(np.zeros(self.size, dtype=bool), np.zeros(self.size, dtype=np.float32))
+        return Result(_EMPTY_IDS, _EMPTY_SCORES)
 
     def postings(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         """All (document numbers, term frequencies) of a term: posting arrays for the segments that have them,
         the Whoosh segment for the rest (words with fewer than MIN_DF postings there)."""
         ids_parts, tf_parts = [], []
-        btext = term.encode("utf-8")
         for arrays in self.blocks:
             found = arrays.get(field, term)
             if found is not None:
                 ids_parts.append(found[0])
                 tf_parts.append(found[1])
             elif arrays.maybe_rare(field, term):
-                reader = self._whoosh_reader(arrays.base)
-                if (field, btext) not in reader:
-                    continue
-                m = reader.postings(field, btext)
-                ids, tfs = [], []
-                while m.is_active():
-                    ids.append(m.id() + arrays.base)
-                    tfs.append(m.weight())
-                    m.next()
-                ids_parts.append(np.array(ids, dtype=np.uint32))
-                tf_parts.append(np.array(tfs, dtype=np.float32))
+                found = self._whoosh_postings(arrays, field, term)
+                if found is not None:
+                    ids_parts.append(found[0])
+                    tf_parts.append(found[1])
         if not ids_parts:
-            return np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=np.float32)
+            return _EMPTY_IDS, _EMPTY_SCORES
         if len(ids_parts) == 1:
-            return ids_parts[0], tf_parts[0].astype(np.float32)
-        return np.concatenate(ids_parts), np.concatenate([t.astype(np.float32) for t in tf_parts])
+            return ids_parts[0].astype(IDS, copy=False), tf_parts[0].astype(np.float32)
+        return np.concatenate(ids_parts).astype(IDS, copy=False), np.concatenate([t.astype(np.float32) for t in tf_parts])
+
+    def _whoosh_postings(self, arrays: PostingArrays, field: str, term: str):
+        reader = self._whoosh_reader(arrays.base)
+        btext = term.encode("utf-8")
+        if (field, btext) not in reader:
+            return None
+        m = reader.postings(field, btext)
+        ids, tfs = [], []
+        while m.is_active():
+            ids.append(m.id() + arrays.base)
+            tfs.append(m.weight())
+            m.next()
+        return np.array(ids, dtype=IDS), np.array(tfs, dtype=np.float32)
+
+    def df(self, field: str, term: str) -> int | None:
+        """How many documents hold the term, from the posting arrays' index alone; None where a block may hold
+        it in Whoosh (a rare word there, not counted without opening it)."""
+        total = 0
+        for arrays in self.blocks:
+            n = arrays.count(field, term)
+            if n is None:
+                if arrays.maybe_rare(field, term):
+                    return None
+                continue
+            total += n
+        return total
+
+    def probe(self, field: str, term: str, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For the sorted document numbers `ids`: which of them hold the term, and its frequency in those, found
+        by binary search in the posting arrays (the term's postings are not read)."""
+        present = np.zeros(len(ids), dtype=bool)
+        tfs = np.zeros(len(ids), dtype=np.float32)
+        cuts = np.searchsorted(ids, self._bases)
+        for k, arrays in enumerate(self.blocks):
+            lo, hi = int(cuts[k]), int(cuts[k + 1])
+            if lo == hi:
+                continue
+            local = arrays.find(field, term)
+            if local is not None:
+                block_ids, block_tfs = local
+                wanted = (ids[lo:hi] - arrays.base).astype(block_ids.dtype)
+                pos = np.searchsorted(block_ids, wanted)
+                pos[pos == len(block_ids)] = 0
+                hit = block_ids[pos] == wanted
+                present[lo:hi] = hit
+                tfs[lo:hi][hit] = block_tfs[pos[hit]]
+            elif arrays.maybe_rare(field, term):
+                found = self._whoosh_postings(arrays, field, term)
+                if found is not None:
+                    ia, ib = common(ids[lo:hi], found[0])
+                    present[lo + ia] = True
+                    tfs[lo + ia] = found[1][ib]
+        return present, tfs
+
+    def _bm25(self, field: str, ids: np.ndarray, tfs: np.ndarray, df: int, weight: float) -> np.ndarray:
+        idf = math.log(1 + (self.size - df + 0.5) / (df + 0.5))
+        norm = K1 * (1 - B + B * self.lengths[field][ids] / self.avg_length[field])
+        return (weight * idf * tfs * (K1 + 1) / (tfs + norm)).astype(np.float32, copy=False)
 
     def term(self, field: str, term: str, weight: float = 1.0) -> Result:
         budget.check()  # every query term passes here: the place a too-costly search is stopped
+        key = ("term", field, term, weight)
+        found = self.cache.get(key)
+        if found is not None:
+            return found
         ids, tfs = self.postings(field, term)
-        result = self.nothing()
-        if len(ids):
-            df = len(ids)
-            idf = math.log(1 + (self.size - df + 0.5) / (df + 0.5))
-            norm = K1 * (1 - B + B * self.lengths[field][ids] / self.avg_length[field])
-            result.mask[ids] = True
-            result.score[ids] = weight * idf * tfs * (K1 + 1) / (tfs + norm)
-        return result
+        if not len(ids):
+            return self.nothing()
+        return self.cache.put(key, Result(ids, self._bm25(field, ids, tfs, len(ids), weight)))
+
+    def all_of(self, field: str, terms: list[str], weight: float = 1.0) -> tuple[Result, dict[str, np.ndarray]]:
+        """Documents holding every term, scored as the sum of the terms' scores in the order given (a term listed
+        twice counts twice), and each distinct term's frequency in them. The rarest term is read; the others are
+        probed for its documents only."""
+        distinct = list(dict.fromkeys(terms))
+        dfs = {t: self.df(field, t) for t in distinct}
+        # Rarest first (a term whose count needs Whoosh is rare there: read it first too).
+        order = sorted(distinct, key=lambda t: -1 if dfs[t] is None else dfs[t])
+        first = self.term(field, order[0], weight)
+        ids = first.ids
+        tfs: dict[str, np.ndarray] = {}
+        for t in order[1:]:
+            if not len(ids):
+                break
+            budget.check()
+            present, found = self.probe(field, t, ids)
+            ids = ids[present]
+            for u in tfs:
+                tfs[u] = tfs[u][present]
+            tfs[t] = found[present]
+        if not len(ids):
+            return self.nothing(), {}
+        first_score = first.score if len(ids) == len(first.ids) else first.score[np.searchsorted(first.ids, ids)]
+        score = None
+        for t in terms:
+            if t == order[0]:
+                s = first_score
+            else:
+                df = dfs[t] if dfs[t] is not None else len(self.postings(field, t)[0])
+                s = self._bm25(field, ids, tfs[t], df, weight)
+            score = s if score is None else (score + s).astype(np.float32, copy=False)
+        return Result(ids, score), tfs
 
     def exact(self, a: Analysis, weight: float = 1.0) -> Result:
         """Documents containing the analysed string exactly: every pair of its chain in the document, then the
-        string itself checked in the folded text (pairs alone could occur apart)."""
+        string itself confirmed in the folded text (pairs alone could occur apart) unless the term frequencies
+        prove it."""
+        budget.check()
         terms = chain_terms(a)
         if not terms:
             return self.nothing()
-        result = self.term("grams", terms[0], weight)
-        for t in dict.fromkeys(terms[1:]):
-            if not result.mask.any():
-                return result
-            result = result & self.term("grams", t, weight)
-        if len(terms) > 1:
+        if len(terms) == 1:
+            return self.term("grams", terms[0], weight)
+        key = ("exact", tuple(a.units), tuple(a.adjacent), weight)
+        found = self.cache.get(key)
+        if found is not None:
+            return found
+        # The summing order of the scores as it always was: the first pair, then each other pair once.
+        ordered = [terms[0]] + list(dict.fromkeys(terms[1:]))
+        result, tfs = self.all_of("grams", ordered, weight)
+        if not result.any():
+            return result
+        keep = self._confirm(a, result.ids, tfs)
+        if not keep.all():
+            result = result.restricted(keep)
+        return self.cache.put(key, result)
+
+    def _confirm(self, a: Analysis, candidates: np.ndarray, pair_tfs: dict[str, np.ndarray]) -> np.ndarray:
+        """For each candidate (holding every pair of the chain), whether it holds the string."""
+        budget.check()
+        all_han = all(a.han) and all(a.adjacent)
+        keep = np.zeros(len(candidates), dtype=bool)
+        todo = np.arange(len(candidates))
+        if all_han and len(candidates) >= PROOF_MIN_CANDIDATES:
+            proven = self._proven(a, candidates, pair_tfs)
+            keep[proven] = True
+            todo = np.flatnonzero(~proven)
+        if not len(todo):
+            return keep
+        bounds = self._folded_bounds
+        docs = candidates[todo]
+        if all_han and bounds is not None:
+            # The string is its characters side by side: one str.find per candidate, in its slice of the text.
+            text, starts, ends = bounds
+            literal = "".join(a.units)
+            found = np.fromiter(map(text.find, repeat(literal), starts[docs].tolist(), ends[docs].tolist()),
+                                dtype=np.int64, count=len(docs))
+            keep[todo] = found >= 0
+        else:
             folded = self.folded
-            candidates = np.flatnonzero(result.mask)
-            keep = np.fromiter((holds_exact(folded[i], a) for i in candidates), dtype=bool, count=len(candidates))
-            dropped = candidates[~keep]
-            result.mask[dropped] = False
-            result.score[dropped] = 0
-        return result
+            keep[todo] = np.fromiter((holds_exact(folded[int(i)], a) for i in docs), dtype=bool, count=len(docs))
+        return keep
+
+    def _proven(self, a: Analysis, candidates: np.ndarray, pair_tfs: dict[str, np.ndarray]) -> np.ndarray:
+        """Candidates that surely hold the Han string c1..cn, from term frequencies alone. Where every occurrence
+        of c_k is followed by c_k+1 (tf(c_k c_k+1) = tf(c_k)), an occurrence of c_k extends to the right; where
+        every occurrence is preceded by c_k-1, to the left. If, from some c_j, it extends right up to c_n and
+        left down to c_1, the string stands there. (Exact: no false positives; what is not proven is checked.)"""
+        units = a.units
+        n = len(units)
+        unit_tf = {}
+        for u in dict.fromkeys(units):
+            budget.check()
+            unit_tf[u] = self.probe("grams", u, candidates)[1]
+        pair = []
+        for k in range(n - 1):
+            gram = units[k] + units[k + 1]
+            if gram not in pair_tfs:  # the term read rather than probed: its frequencies are probed now
+                pair_tfs[gram] = self.probe("grams", gram, candidates)[1]
+            pair.append(pair_tfs[gram])
+        # Saturated frequencies (a character 65,535 times in one paragraph) prove nothing.
+        sane = np.ones(len(candidates), dtype=bool)
+        for tf in unit_tf.values():
+            sane &= tf < 60000
+        right = [pair[k] >= unit_tf[units[k]] for k in range(n - 1)]  # every c_k is followed by c_k+1
+        left = [pair[k - 1] >= unit_tf[units[k]] for k in range(1, n)]  # every c_k is preceded by c_k-1
+        # right_ok[j]: from c_j (0-based) it extends to c_n; left_ok[j]: from c_j it extends down to c_1.
+        right_ok = [None] * n
+        right_ok[n - 1] = np.ones(len(candidates), dtype=bool)
+        for j in range(n - 2, -1, -1):
+            right_ok[j] = right[j] & right_ok[j + 1]
+        proven = right_ok[0].copy()
+        left_ok = np.ones(len(candidates), dtype=bool)
+        for j in range(1, n):
+            left_ok = left_ok & left[j - 1]
+            proven |= left_ok & right_ok[j]
+        return proven & sane
 
     def all_words(self, a: Analysis, weight: float = 1.0) -> Result:
         """Documents containing every word of the analysed string, anywhere."""
@@ -182,10 +500,11 @@ class Engine:
     def all_words_of(self, words: list[str], weight: float = 1.0) -> Result:
         if not words:
             return self.nothing()
-        result = self.term("words", words[0], weight)
-        for w in words[1:]:
-            result = result & self.term("words", w, weight)
-        return result
+        if len(words) == 1:
+            return self.term("words", words[0], weight)
+        return self.all_of("words", words, weight)[0]
+
+    # --- passages and the top -----------------------------------------------------------------------------------
 
     @cached_property
     def groups(self) -> np.ndarray | None:
@@ -198,27 +517,55 @@ class Engine:
         groups[alone] = (int(codes.max()) + 1 if len(codes) else 0) + np.flatnonzero(alone)
         return groups
 
-    def best_of_each_passage(self, key: np.ndarray, mask: np.ndarray) -> np.ndarray:
-        """The mask narrowed to one document per passage: the best key, ties to the earlier document."""
+    def count_groups(self, ids: np.ndarray) -> int:
+        """How many results the documents make when each passage is one."""
+        groups = self.groups
+        if groups is None or not len(ids):
+            return len(ids)
+        mine = groups[ids]
+        if len(ids) * 8 < len(groups):
+            return int(len(np.unique(mine)))
+        marks = _marks(int(groups.max()) + 1)
+        marks[mine] = True
+        try:
+            return int(np.count_nonzero(marks))
+        finally:
+            marks[mine] = False
+
+    def best_of_groups(self, key: np.ndarray, ids: np.ndarray) -> np.ndarray:
+        """The best document of each passage (key[i] is ids[i]'s; ties to the earlier document), in corpus order."""
+        groups = self.groups
+        if groups is None or not len(ids):
+            return ids
+        mine = groups[ids]
+        order = np.lexsort((ids, -key, mine))
+        ranked = mine[order]
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = ranked[1:] != ranked[:-1]
+        return np.sort(ids[order[first]])
+
+    def top(self, key: np.ndarray, ids: np.ndarray, count: int) -> np.ndarray:
+        """The document numbers of the `count` best keys (key[i] is ids[i]'s), best first, ties in document order."""
+        if len(ids) > count:
+            part = np.argpartition(-key, count - 1)[:count]
+            threshold = key[part].min()
+            # Keep every document tied with the last one, so that ties resolve by document order.
+            chosen = np.flatnonzero(key >= threshold)
+            ids, key = ids[chosen], key[chosen]
+        order = np.lexsort((ids, -key))
+        return ids[order][:count]
+
+    def top_of_groups(self, key: np.ndarray, ids: np.ndarray, count: int) -> np.ndarray:
+        """The best document of each passage, the `count` best of those, best first: the documents in rank order
+        with each passage's later ones left out (its first is its best; ties to the earlier document)."""
         groups = self.groups
         if groups is None:
-            return mask
-        candidates = np.flatnonzero(mask)
-        order = np.lexsort((candidates, -key[candidates]))
-        ranked = candidates[order]
-        _, first = np.unique(groups[ranked], return_index=True)
-        best = np.zeros(self.size, dtype=bool)
-        best[ranked[first]] = True
-        return best
-
-    def top(self, key: np.ndarray, mask: np.ndarray, count: int) -> np.ndarray:
-        """Document numbers of the `count` best keys among the mask, best first, ties in document order."""
-        candidates = np.flatnonzero(mask)
-        if len(candidates) > count:
-            part = np.argpartition(-key[candidates], count - 1)[:count]
-            threshold = key[candidates[part]].min()
-            # Keep every document tied with the last one, so that ties resolve by document order.
-            candidates = candidates[key[candidates] >= threshold]
-        order = np.lexsort((candidates, -key[candidates]))
-        return candidates[order][:count]
-
+            return self.top(key, ids, count)
+        wanted = max(count, 1) * 2
+        while True:
+            ranked = self.top(key, ids, wanted)
+            _, first = np.unique(groups[ranked], return_index=True)
+            first.sort()
+            if len(first) >= count or len(ranked) == len(ids):
+                return ranked[first[:count]]
+            wanted *= 4

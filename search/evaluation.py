@@ -1,4 +1,4 @@
-"""Evaluating the parse tree: each node becomes a Result (mask and score per paragraph, search/engine.py), with
+"""Evaluating the parse tree: each node becomes a Result (matching paragraphs and their scores, search/engine.py), with
 what it found on the way (its clauses, the paragraphs that match only loosely, the equivalents it used) returned
 beside it, never stored aside.
 
@@ -41,7 +41,7 @@ class Evaluated:
 
     result: Result | Negated | None  # None: nothing searchable in the node
     clauses: list[Clause] = field(default_factory=list)
-    # Masks of paragraphs that match only loosely (words apart, another form of an English word, only through a
+    # The paragraphs that match only loosely (words apart, another form of an English word, only through a
     # translation): each ranks them a tier below the exact ones.
     demotions: list[Demotion] = field(default_factory=list)
     expansions: list[Expansion] = field(default_factory=list)
@@ -139,7 +139,7 @@ def _evaluate_group(node, index: CorpusIndex, translate: bool, negated: bool) ->
         # English words typed one after another: paragraphs where they stand together as typed rank first.
         # (Chinese typed with spaces between has been cut by the user on purpose, so it is left alone.)
         together = engine.exact(analyze(" ".join(words), None))
-        out.demotions.append(Demotion(result.mask & ~together.mask, WORDS))
+        out.demotions.append(Demotion(result.without(together).ids, WORDS))
     return out
 
 
@@ -155,20 +155,20 @@ def match_clause(clause: Clause, engine: Engine) -> tuple[Result, np.ndarray | N
         return found, None
     if clause.kind == "word":
         stemmed = engine.term("words", next(iter(clause.english_terms)), WORDS_WEIGHT)
-        if not stemmed.mask.any():
+        if not stemmed.any():
             return stemmed, None
         surface = engine.term("grams", clause.readings[0].units[0])
-        return stemmed, stemmed.mask & ~surface.mask
-    result, apart_mask = None, None
+        return stemmed, stemmed.without(surface).ids
+    result, apart_ids = None, None
     for reading in clause.readings:
         exact = engine.exact(reading, GRAMS_WEIGHT)
         # The string's meaning-bearing words add their words-field score wherever the string stands.
-        meaning = engine.all_words(reading, WORDS_WEIGHT) if reading.words else engine.nothing()
-        found = Result(exact.mask, np.where(exact.mask, exact.score + meaning.score, 0).astype(np.float32))
+        meaning = engine.all_words(reading, WORDS_WEIGHT) if reading.words and exact.any() else engine.nothing()
+        found = exact.plus(meaning)
         words = apart_words(reading)
         if words and not clause.quoted:
             apart = engine.all_words_of(words, WORDS_WEIGHT).without(found)
-            apart_mask = apart.mask if apart_mask is None else (apart_mask | apart.mask)
+            apart_ids = apart.ids if apart_ids is None else np.union1d(apart_ids, apart.ids)
             found = found | apart
         result = found if result is None else (result | found)
-    return result, apart_mask
+    return result, apart_ids

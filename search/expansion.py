@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from jiaokan.search import query_parser as P
 from jiaokan.search.clauses import Clause, translation_clause
 from jiaokan.search.demotion import TRANSLATION, Demotion
@@ -39,14 +37,14 @@ def with_translations(direct: Result, expansions: list[Expansion], index: Corpus
         if clause is None:
             continue
         found = engine.exact(clause.readings[0], weight * TRANSLATION_WEIGHT * e.weight)
-        if found.mask.any():
+        if found.any():
             via = via | found
             out.expansions.append(e)
             out.expansion_clauses.append(clause)
-    only_via = via.mask & ~direct.mask
+    only_via = via.without(direct)
     if only_via.any():
-        out.demotions.append(Demotion(only_via, TRANSLATION))
-        out.result = direct | Result(only_via, np.where(only_via, via.score, 0).astype(np.float32))
+        out.demotions.append(Demotion(only_via.ids, TRANSLATION))
+        out.result = direct | only_via
     return out
 
 

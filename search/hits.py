@@ -36,10 +36,10 @@ def make_hit(
     )
 
 
-def collate_hit(index: CorpusIndex, hit: Hit, mask, match_of, clauses: list[Clause]) -> Hit:
+def collate_hit(index: CorpusIndex, hit: Hit, holds, match_of, clauses: list[Clause]) -> Hit:
     """The hit with its passage's other versions that match ("also_in", each with its highlights and how its
     wording differs from the hit's), the wording of those that don't where the hit matched ("other_versions"), and
-    the versions that lack the passage ("lacking")."""
+    the versions that lack the passage ("lacking"). `holds(docnum)`: whether that paragraph matches."""
     hit.also_in, hit.other_versions, hit.lacking = [], [], {}
     passage = index.passages.get(hit.passage or "")
     if not passage:
@@ -51,7 +51,7 @@ def collate_hit(index: CorpusIndex, hit: Hit, mask, match_of, clauses: list[Clau
         docnum = index.paragraph_index[pid]
         other = index.paragraphs[docnum]
         note, diffs = _wording_note(hit, other)
-        if mask[docnum]:
+        if holds(docnum):
             spans = highlight_spans(other["text"], clauses)
             hit.also_in.append(
                 AlsoIn(pid, version, other["lang"], note, spans, snippet(other["text"], spans), list(diffs),

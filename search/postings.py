@@ -139,6 +139,20 @@ class PostingArrays:
         """Whether the block's Whoosh segment holds any term (a small block keeps every term here)."""
         return len(self._rare) > 0
 
+    def find(self, field: str, term: str):
+        """(document numbers within the block, term frequencies) of a term held here, as views of the mapped file
+        (uint16 numbers, sorted), or None."""
+        entry = self.index.get(field, {}).get(term)
+        if entry is None:
+            return None
+        offset, count = entry >> _COUNT_BITS, entry & ((1 << _COUNT_BITS) - 1)
+        return self._ids[offset : offset + count], self._tfs[offset : offset + count]
+
+    def count(self, field: str, term: str) -> int | None:
+        """How many documents of the block hold a term held here; None if it is not held here."""
+        entry = self.index.get(field, {}).get(term)
+        return None if entry is None else entry & ((1 << _COUNT_BITS) - 1)
+
     def maybe_rare(self, field: str, term: str) -> bool:
         """Whether the block's Whoosh segment may hold the term (False: it surely does not)."""
         import numpy as np

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from jiaokan.search.clauses import Clause
-from jiaokan.search.demotion import Demotion
+from jiaokan.search.demotion import Demotion, demoted_positions
 from jiaokan.search.engine import Result
 from jiaokan.search.index import CorpusIndex
 from jiaokan.search.spans import clause_spans, marking_analysis
@@ -20,27 +20,27 @@ TIER = 1e6
 def rank_key(matched: Result, demotions: list[Demotion]) -> np.ndarray:
     """Score less a tier for each loose match (a string's words apart, another form of a word, words not
     together as typed): such paragraphs rank below every paragraph matching exactly (scores stay far below
-    TIER). A paragraph that lacks a clause altogether, as in an OR, is not demoted for it."""
+    TIER). A paragraph that lacks a clause altogether, as in an OR, is not demoted for it. One key per document
+    of `matched`, in its order."""
     key = matched.score.astype(np.float64)
     for d in demotions:
-        key = key - TIER * d.mask
+        key[demoted_positions(matched.ids, d)] -= TIER
     return key
 
 
 def apply_proximity(
-    index: CorpusIndex, ranked: np.ndarray, key: np.ndarray, clauses: list[Clause]
+    index: CorpusIndex, ranked: np.ndarray, keys: np.ndarray, clauses: list[Clause]
 ) -> list[tuple[int, float]]:
-    """(docnum, bonus) for the leading candidates, re-sorted with a bonus for the clauses standing close
-    together. The bonus is far below a tier, so it only reorders within one."""
+    """(docnum, bonus) for the leading candidates (keys[i] is ranked[i]'s rank key), re-sorted with a bonus for
+    the clauses standing close together. The bonus is far below a tier, so it only reorders within one."""
     positive = [c for c in clauses if not c.negated]
     if len(positive) < 2 or len(ranked) < 2:
         return [(int(d), 0.0) for d in ranked]
     paragraphs = index.paragraphs
     adjusted = []
-    for docnum in ranked:
-        docnum = int(docnum)
-        bonus = proximity(paragraphs[docnum]["text"], positive)
-        adjusted.append((-(key[docnum] + bonus), docnum, bonus))
+    for docnum, key in zip(ranked.tolist(), keys.tolist()):
+        bonus = proximity(paragraphs.strings("text")[docnum], positive)
+        adjusted.append((-(key + bonus), docnum, bonus))
     adjusted.sort()
     return [(d, bonus) for _, d, bonus in adjusted]
 

@@ -42,17 +42,17 @@ __all__ = ["LANGS", "MAX_PER_PAGE", "MAX_QUERY_CHARS", "SORTS", "Selection", "se
 @dataclass
 class Selection:
     """A query evaluated over the whole index, with its filters: which paragraphs match, how they rank, and the
-    masks each facet counts over (each with every filter but its own, so a filter form shows what ticking another
-    version or language would add)."""
+    paragraphs each facet counts over (each with every filter but its own, so a filter form shows what ticking
+    another version or language would add). Everything is per document of `matched`, in its order."""
 
     query: str
     filters: Filters
-    matched: Result
-    mask: np.ndarray  # the paragraphs that match the query and every filter
-    key: np.ndarray  # rank key per paragraph (search/ranking.py)
-    kinds: np.ndarray  # per paragraph, how it matches: an index into MATCHES (search/demotion.py)
-    by_version: np.ndarray
-    by_lang: np.ndarray
+    matched: Result  # the paragraphs the query matches, before filters, and their scores
+    keep: np.ndarray  # bool: those that match every filter too
+    key: np.ndarray  # rank key (search/ranking.py)
+    kinds: np.ndarray  # how each matches: an index into MATCHES (search/demotion.py)
+    by_version: np.ndarray  # bool: what the version facet counts
+    by_lang: np.ndarray  # bool: what the language facet counts
     clauses: list[Clause]
     expansions: list[Expansion]
     expansion_clauses: list[Clause]
@@ -64,16 +64,35 @@ class Selection:
         negated, then the equivalents that found something."""
         return [c for c in self.clauses if not c.negated] + self.expansion_clauses
 
+    @property
+    def ids(self) -> np.ndarray:
+        """The document numbers of the paragraphs that match the query and every filter, in corpus order."""
+        return self.matched.ids[self.keep]
+
     def paragraph_ids(self, index: CorpusIndex, match: str | None = None) -> list[str]:
         """The matching paragraphs' ids, in corpus order; with `match`, only those matching that way."""
-        mask = self.mask if match is None else self.mask & (self.kinds == MATCHES.index(match))
-        return [index.paragraphs[i]["id"] for i in np.flatnonzero(mask)]
+        keep = self.keep if match is None else self.keep & (self.kinds == MATCHES.index(match))
+        ids = index.paragraphs.strings("id")
+        return [ids[i] for i in self.matched.ids[keep].tolist()]
+
+    def _position(self, docnum: int) -> int | None:
+        ids = self.matched.ids
+        i = int(np.searchsorted(ids, docnum))
+        return i if i < len(ids) and int(ids[i]) == docnum else None
+
+    def holds(self, docnum: int) -> bool:
+        """Whether the paragraph matches the query and every filter."""
+        i = self._position(docnum)
+        return i is not None and bool(self.keep[i])
 
     def match_of(self, docnum: int) -> str:
-        return MATCHES[int(self.kinds[docnum])]
+        return MATCHES[int(self.kinds[self._position(docnum)])]
+
+    def score_of(self, docnum: int) -> float:
+        return float(self.matched.score[self._position(docnum)])
 
     def by_match(self) -> ByMatch:
-        counts = np.bincount(self.kinds[self.mask], minlength=len(MATCHES))
+        counts = np.bincount(self.kinds[self.keep], minlength=len(MATCHES))
         return ByMatch(*(int(n) for n in counts))
 
 
@@ -124,18 +143,19 @@ def select(
         matched, clauses, demotions, expansions, expansion_clauses = engine.everything(), [], [], [], []
     else:
         raise BadQuery("the query is empty")
-    kinds = match_kinds(matched.mask, demotions)
-    version_mask = engine.value_mask("version", versions) if versions else None
-    lang_mask = engine.value_mask("lang", [lang]) if lang else None
-    section_mask = engine.value_mask("section", [section]) if section else None
-    base = matched.mask if section_mask is None else matched.mask & section_mask
+    ids = matched.ids
+    kinds = match_kinds(ids, demotions)
+    version_ok = engine.value_filter("version", versions, ids) if versions else None
+    lang_ok = engine.value_filter("lang", [lang], ids) if lang else None
+    section_ok = engine.value_filter("section", [section], ids) if section else None
+    base = np.ones(len(ids), dtype=bool) if section_ok is None else section_ok
     if match == EXACT:
         base = base & (kinds == 0)
-    by_lang = base if version_mask is None else base & version_mask
-    by_version = base if lang_mask is None else base & lang_mask
-    mask = by_lang if lang_mask is None else by_lang & lang_mask
+    by_lang = base if version_ok is None else base & version_ok
+    by_version = base if lang_ok is None else base & lang_ok
+    keep = by_lang if lang_ok is None else by_lang & lang_ok
     return Selection(
-        query, Filters(versions, lang, section), matched, mask, rank_key(matched, demotions), kinds, by_version,
+        query, Filters(versions, lang, section), matched, keep, rank_key(matched, demotions), kinds, by_version,
         by_lang, clauses, expansions, expansion_clauses, parsed.repairs, parsed.tree is not None,
     )
 
@@ -183,32 +203,35 @@ def search(
                  repair=repair)
     engine = index.engine
 
-    total_paragraphs = int(sel.mask.sum())
-    shown = engine.best_of_each_passage(sel.key, sel.mask) if collapse else sel.mask
-    total = int(shown.sum())
+    ids, key = sel.ids, sel.key[sel.keep]
+    total_paragraphs = len(ids)
+    # Collapsed, a passage is one result: its best-ranked version (search/engine.py top_of_groups).
+    total = engine.count_groups(ids) if collapse else total_paragraphs
     last_page = max(1, -(-total // per_page))
     if page > last_page:
         raise BadQuery(f"page {page} is past the last page ({last_page})")
     wanted = page * per_page
     if sort == "doc":
         # Document numbers follow the corpus: versions as catalogued, each in paragraph order.
-        window = [(int(d), 0.0) for d in np.flatnonzero(shown)[(page - 1) * per_page : wanted]]
+        shown = engine.best_of_groups(key, ids) if collapse else ids
+        window = [(d, 0.0) for d in shown[(page - 1) * per_page : wanted].tolist()]
     else:
         # Proximity reorders near-ties, so rank a few more than the page needs before applying it.
-        ranked = engine.top(sel.key, shown, wanted + PROXIMITY_WINDOW)
-        ranked = apply_proximity(index, ranked, sel.key, sel.clauses)[:wanted]
+        pick = engine.top_of_groups if collapse else engine.top
+        ranked = pick(key, ids, wanted + PROXIMITY_WINDOW)
+        keys = key[np.searchsorted(ids, ranked)]
+        ranked = apply_proximity(index, ranked, keys, sel.clauses)[:wanted]
         window = ranked[(page - 1) * per_page :]
 
     hits = [
         make_hit(
-            index, docnum, float(sel.matched.score[docnum]) + bonus, sel.match_of(docnum), sel.clauses,
-            sel.expansion_clauses,
+            index, docnum, sel.score_of(docnum) + bonus, sel.match_of(docnum), sel.clauses, sel.expansion_clauses,
         )
         for docnum, bonus in window
     ]
     marked = sel.clauses + sel.expansion_clauses
     if collapse:
-        hits = [collate_hit(index, hit, sel.mask, sel.match_of, marked) for hit in hits]
+        hits = [collate_hit(index, hit, sel.holds, sel.match_of, marked) for hit in hits]
     if aligned and hits:
         # The other language marks the query's terms and their translations, with translation on or off.
         across = marked if translate else query_clauses(index, query, translate=True)
@@ -219,17 +242,19 @@ def search(
         filters=sel.filters,
         repairs=[RepairMade(**r.describe()) for r in sel.repairs],
     )
-    facets = {"version": engine.counts("version", sel.by_version), "lang": engine.counts("lang", sel.by_lang)}
+    facets = {"version": engine.counts("version", sel.matched.ids[sel.by_version]),
+              "lang": engine.counts("lang", sel.matched.ids[sel.by_lang])}
     # Occurrences, paragraphs and passages, each counted as what it is; the version facet in occurrences too (over
-    # the facet's own mask, every filter but the version's).
-    counted = np.flatnonzero(sel.by_version)
+    # the facet's own paragraphs, every filter but the version's).
+    counted = sel.matched.ids[sel.by_version]
     per_doc = occurrence_counts(index, counted, sel.occurrence_clauses()) if sel.has_text else np.zeros(
         len(counted), dtype=np.int64)
     version_codes = engine.codes["version"][1][counted]
     by_version = np.bincount(version_codes, weights=per_doc, minlength=len(engine.codes["version"][0]))
     facets["version_occurrences"] = {v: int(by_version[i]) for i, v in enumerate(engine.codes["version"][0])}
-    passages = total if collapse else int(engine.best_of_each_passage(sel.key, sel.mask).sum())
-    totals = Totals(occurrences=int(per_doc[sel.mask[counted]].sum()), paragraphs=total_paragraphs, passages=passages)
+    passages = total if collapse else engine.count_groups(ids)
+    totals = Totals(occurrences=int(per_doc[sel.keep[sel.by_version]].sum()), paragraphs=total_paragraphs,
+                    passages=passages)
     suggestions = None
     if suggest and not total and sel.has_text:
         from jiaokan.search.suggest import suggestions as suggest_for

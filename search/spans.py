@@ -7,29 +7,50 @@ from functools import lru_cache
 from jiaokan.search import query_parser as P
 from jiaokan.search.analysis import Analysis, analyze
 from jiaokan.search.clauses import Clause, apart_words, make_clause, query_clauses
+from jiaokan.search.folding import Folded, fold
 from jiaokan.search.highlight import merge_spans, unit_spans
 from jiaokan.search.matching import find_exact, find_words
 
 
+class Marking:
+    """A paragraph as locating matches needs it: its fold (folded text and the map back to the text) at once, and
+    its units (search/analysis.py, no segmentation) only when an English word is to be marked by its stem: strings
+    are found in the folded text, and cutting a paragraph into units costs more than folding it."""
+
+    __slots__ = ("text", "folded", "_analysis")
+
+    def __init__(self, text: str):
+        self.text = text
+        self.folded: Folded = fold(text)
+        self._analysis: Analysis | None = None
+
+    @property
+    def analysis(self) -> Analysis:
+        if self._analysis is None:
+            self._analysis = analyze(self.text, None, folded=self.folded)
+        return self._analysis
+
+
 @lru_cache(maxsize=1024)
-def marking_analysis(text: str) -> Analysis:
-    """A paragraph analysed for locating matches (no segmentation), shared by proximity, highlights and "via":
-    the same few paragraphs are looked at several times per search, and again by the next page."""
-    return analyze(text, None)
+def marking_analysis(text: str) -> Marking:
+    """A paragraph prepared for locating matches, shared by proximity, highlights and "via": the same few
+    paragraphs are looked at several times per search, and again by the next page."""
+    return Marking(text)
 
 
-def exact_spans(doc: Analysis, c: Clause) -> list[tuple[int, int]]:
+def exact_spans(doc: Marking, c: Clause) -> list[tuple[int, int]]:
     """Every occurrence of the clause as typed (any of its readings; a word as typed, not its other forms), as
     offsets into the stored text."""
     text = doc.folded.text
     return [doc.folded.span(s, e) for reading in c.readings for s, e in find_exact(text, reading)]
 
 
-def clause_spans(doc: Analysis, c: Clause) -> list[tuple[int, int]]:
-    """Where one clause occurs in an analysed paragraph: the exact string wherever it stands; for a string found
-    only through its words apart, each of its words; for an English word, every word with the same stem."""
+def clause_spans(doc: Marking, c: Clause) -> list[tuple[int, int]]:
+    """Where one clause occurs in a paragraph: the exact string wherever it stands; for a string found only
+    through its words apart, each of its words; for an English word, every word with the same stem."""
     if c.kind == "word":
-        return unit_spans(doc, find_words(doc, c.english_terms))
+        analysis = doc.analysis
+        return unit_spans(analysis, find_words(analysis, c.english_terms))
     exact = exact_spans(doc, c)
     if exact or c.quoted:
         return exact

@@ -249,6 +249,14 @@ class _Sliced(Sequence):
     def __getitem__(self, i):
         return self._text[self._ends[i - 1] if i else 0 : self._ends[i]]
 
+    def bounds(self):
+        """(the whole column as one string, each value's start and end in it as int64 arrays)."""
+        import numpy as np
+
+        ends = np.asarray(self._ends, dtype=np.int64)
+        starts = np.concatenate([np.zeros(1, dtype=np.int64), ends[:-1]])
+        return self._text, starts, ends
+
 
 def write_store(
     path: Path, paragraphs: Sequence, folded_blob: bytes, folded_ends: Iterable[int], folded_chars=None

@@ -26,7 +26,7 @@ def suggestions(index: CorpusIndex, query: str, *, versions=None, lang=None, sec
 
     def total(q: str, **filters) -> int:
         try:
-            return int(select(index, q, translate=translate, match=match, **filters).mask.sum())
+            return len(select(index, q, translate=translate, match=match, **filters).ids)
         except BadQuery:
             return 0
 
@@ -77,7 +77,7 @@ def _nearest(index: CorpusIndex, term: P.Text) -> list[str]:
     engine = index.engine
     for length in range(len(text) - 1, 1, -1):
         pieces = dict.fromkeys(text[i : i + length] for i in range(len(text) - length + 1))
-        found = [p for p in pieces if engine.exact(analyze(p, None)).mask.any()]
+        found = [p for p in pieces if engine.exact(analyze(p, None)).any()]
         if found:
             return found[:3]
     return []

@@ -1,0 +1,132 @@
+"""Exact strings where the index has many candidates: every paragraph holding a string is found, and no other.
+
+The engine (search/engine.py) skips the folded-text check for candidates whose term frequencies prove the string is
+there, and checks the others; the sets it combines are sorted arrays. The bundled corpus is too small to reach the
+proof (it needs PROOF_MIN_CANDIDATES candidates), so this corpus is written for it: paragraphs drawn from seven
+characters, where every string of three to six of them has hundreds of candidates, many holding its pairs apart
+(联合…合国 without 联合国) and many holding a character twice, which is where counting could be fooled.
+"""
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from jiaokan.search import engine as E
+from jiaokan.search.analysis import analyze
+from jiaokan.search.folding import fold
+from jiaokan.search.matching import chain_terms
+from jiaokan.search.searching import search, select
+
+ALPHABET = "联合国作际中方"
+FILLER = "一二三四五六七八九十百千万上下左右前后东西南北春夏秋冬金木水火土山川日月星辰风雨雷电"
+PHRASES = ["联合国", "合作方", "国际中方", "方中国", "际合作", "国作际", "联合国作际"]
+PARAGRAPHS = 400
+
+
+def _paragraphs(rng: random.Random) -> list[str]:
+    """Runs of the seven characters (each repeated, pairs apart), and filler with a few of them dropped in (each
+    once, where counts alone can prove a string)."""
+    out = []
+    for _ in range(PARAGRAPHS):
+        runs = []
+        for _ in range(rng.randint(1, 3)):
+            if rng.random() < 0.3:
+                runs.append("".join(rng.choices(ALPHABET, k=rng.randint(3, 14))))
+            else:
+                filler = rng.choices(FILLER, k=rng.randint(4, 12))
+                piece = rng.choice(PHRASES)
+                at = rng.randint(0, len(filler))
+                runs.append("".join(filler[:at]) + piece + "".join(filler[at:]))
+        out.append("，".join(runs) + "。")
+    return out
+
+
+@pytest.fixture(scope="module")
+def dense(tmp_path_factory):
+    from jiaokan.indexer.build import build_index
+    from jiaokan.search.index import open_index
+
+    root = tmp_path_factory.mktemp("dense")
+    corpus = root / "corpus"
+    (corpus / "texts").mkdir(parents=True)
+    texts = _paragraphs(random.Random(12))
+    (corpus / "texts" / "dense.txt").write_text("\n\n".join(texts) + "\n", encoding="utf-8")
+    (corpus / "catalog.toml").write_text(
+        '[[statement]]\nid = "dense"\ntitle_zh = "密集"\n\n'
+        '[[version]]\nid = "dense-a"\nfile = "texts/dense.txt"\nstatement = "dense"\nformat = "text"\n'
+        'publisher = "Test fixture"\nlanguages = ["zh"]\ncoverage = "whole"\ncovers = "Generated."\n',
+        encoding="utf-8",
+    )
+    build_index(root / "index", corpus, progress=None)
+    index = open_index(root / "index")
+    yield index
+    index.close()
+
+
+def test_every_string_is_found_in_exactly_the_paragraphs_that_hold_it(dense):
+    texts = [(p["id"], fold(p["text"]).text) for p in dense.paragraphs]
+    held = sorted({t[i : i + n] for _, t in texts for n in range(3, 7) for i in range(len(t) - n + 1)
+                   if all(c in ALPHABET + FILLER for c in t[i : i + n])})
+    rng = random.Random(3)
+    # Every string of three of the seven characters (the most candidates), the phrases, a sample of the rest,
+    # and strings that are nowhere.
+    queries = [q for q in held if len(q) == 3 and all(c in ALPHABET for c in q)] + PHRASES
+    queries += rng.sample(held, 200) + ["".join(rng.choices(ALPHABET, k=rng.randint(4, 7))) for _ in range(100)]
+    wrong = []
+    for q in queries:
+        expected = {pid for pid, t in texts if q in t}
+        found = set(select(dense, f'"{q}"', translate=False).paragraph_ids(dense))
+        if found != expected:
+            wrong.append(f"{q}: {len(expected - found)} missed, {len(found - expected)} wrongly found")
+    assert not wrong, wrong[:5]
+
+
+def test_the_proof_is_used_and_never_wrong(dense):
+    # The shortcut must actually run here (else the test above says nothing about it), prove some candidates,
+    # leave others to the check, and prove none that lacks the string.
+    engine = dense.engine
+    folded = engine.folded
+    proven_total = unproven_total = 0
+    for q in PHRASES + ["作际中", "合国作"]:
+        a = analyze(q, dense.dictionary)
+        terms = chain_terms(a)
+        result, tfs = engine.all_of("grams", [terms[0]] + list(dict.fromkeys(terms[1:])))
+        if len(result) < E.PROOF_MIN_CANDIDATES:
+            continue
+        proven = engine._proven(a, result.ids, dict(tfs))
+        holds = np.array([q in folded[int(i)] for i in result.ids])
+        assert not (proven & ~holds).any(), f"{q}: proven where it is not"
+        proven_total += int(proven.sum())
+        unproven_total += int((~proven).sum())
+    assert proven_total > 50 and unproven_total > 50, (proven_total, unproven_total)
+
+
+def test_totals_and_facets_count_every_match(dense):
+    for q in ["联合国", "国际 中方", "联合 OR 作际", "联合 -国际", "中"]:
+        page = search(dense, q, translate=False, collapse=False)
+        ids = set(select(dense, q, translate=False).paragraph_ids(dense))
+        assert page.total == page.total_paragraphs == len(ids)
+        assert sum(page.facets["version"].values()) == len(ids)
+
+
+def test_set_operations_agree_with_plain_sets():
+    rng = np.random.default_rng(7)
+    for _ in range(500):
+        n = int(rng.integers(1, 2000))
+        a = np.unique(rng.integers(0, n, int(rng.integers(1, n + 1)))).astype(E.IDS)
+        b = np.unique(rng.integers(0, n, int(rng.integers(1, max(2, n // int(rng.integers(1, 40))))))).astype(E.IDS)
+        ia, ib = E.common(a, b)
+        both = np.intersect1d(a, b)
+        assert (a[ia] == both).all() and (b[ib] == both).all()
+        ids, pa, pb = E.union(a, b)
+        assert (ids == np.union1d(a, b)).all() and (ids[pa] == a).all() and (ids[pb] == b).all()
+        x = E.Result(a, rng.random(len(a)).astype(np.float32))
+        y = E.Result(b, rng.random(len(b)).astype(np.float32))
+        assert (x.without(y).ids == np.setdiff1d(a, b)).all()
+        summed = (x | y)
+        expected = dict(zip(a.tolist(), x.score.tolist()))
+        for d, s in zip(b.tolist(), y.score.tolist()):
+            expected[d] = np.float32(expected.get(d, 0.0)) + np.float32(s)
+        assert np.allclose(summed.score, [expected[d] for d in summed.ids.tolist()])
