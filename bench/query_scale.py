@@ -44,7 +44,7 @@ def _redirect(checkout: Path) -> None:
     else:
         finder = importlib.import_module(next(p.stem for p in Path(sys.prefix).glob("lib/*/site-packages/__editable___jiaokan*finder.py")))
     for key, path in finder.MAPPING.items():
-        finder.MAPPING[key] = str(checkout / Path(path).relative_to(ROOT))
+        finder.MAPPING[key] = str(checkout / Path(path).name)  # jiaokan -> jiaokan/, jiaokan.search -> search/ ...
 
 
 def _percentiles(values: list[float]) -> dict:
@@ -114,6 +114,7 @@ def measure(index_path: str, count: int) -> dict:
 
 
 def _child(checkout: str, index: str, count: int) -> dict:
+    # This venv's editable install may point at another tree: both sides are redirected, to their own checkout.
     code = (f"import sys, json; sys.path.insert(0, {str(ROOT)!r}); from bench.query_scale import _redirect, measure; "
             f"from pathlib import Path; _redirect(Path({checkout!r})); "
             f"print(json.dumps(measure({index!r}, {count})))")
@@ -122,10 +123,7 @@ def _child(checkout: str, index: str, count: int) -> dict:
 
 
 def _own(index: str, count: int) -> dict:
-    code = (f"import sys, json; sys.path.insert(0, {str(ROOT)!r}); from bench.query_scale import measure; "
-            f"print(json.dumps(measure({index!r}, {count})))")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return _child(str(ROOT), index, count)
 
 
 def _row(label: str, run: dict, name: str) -> str:

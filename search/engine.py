@@ -39,10 +39,17 @@ IDS = np.int32  # document numbers (an index of more than 2**31 paragraphs is no
 CACHE_POSTINGS = 4_000_000
 # Below this many candidates the folded text is checked directly; above it, term frequencies prove what they can.
 PROOF_MIN_CANDIDATES = 64
+PROOF_SAMPLE = 128  # candidates the proof is tried on first
+PROOF_WORTH = 0.2  # the share of them it must prove to be run on all
 _EMPTY_IDS = np.zeros(0, dtype=IDS)
 _EMPTY_SCORES = np.zeros(0, dtype=np.float32)
 _EMPTY_IDS.flags.writeable = False
 _EMPTY_SCORES.flags.writeable = False
+
+
+def _self_overlapping(literal: str) -> bool:
+    """Whether two occurrences of the string can overlap (it begins with what it ends with: 哈哈, 发展中发展)."""
+    return any(literal[:k] == literal[-k:] for k in range(1, len(literal)))
 
 
 def _frozen(a: np.ndarray) -> np.ndarray:
@@ -115,6 +122,14 @@ def _marks(size: int) -> np.ndarray:
     return marks
 
 
+def _positions(size: int) -> np.ndarray:
+    """This thread's int32 scratch array of at least `size` entries (contents undefined: read only where set)."""
+    positions = getattr(_scratch, "positions", None)
+    if positions is None or len(positions) < size:
+        positions = _scratch.positions = np.empty(size, dtype=np.int32)
+    return positions
+
+
 def common(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Positions in `a` and in `b` (both sorted, unique) of the document numbers both hold."""
     if not len(a) or not len(b):
@@ -127,14 +142,17 @@ def common(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         hit = large[pos] == small
         ps, pl = np.flatnonzero(hit), pos[hit]
     else:
-        # Similar sizes: mark the larger's numbers in a scratch array (no pass over the whole index).
-        marks = _marks(int(max(large[-1], small[-1])) + 1)
+        # Similar sizes: mark the larger's numbers, and where each stands, in scratch arrays (linear, and no pass
+        # over the whole index).
+        size = int(max(large[-1], small[-1])) + 1
+        marks, positions = _marks(size), _positions(size)
         marks[large] = True
+        positions[large] = np.arange(len(large), dtype=np.int32)
         try:
             ps = np.flatnonzero(marks[small])
         finally:
             marks[large] = False
-        pl = np.searchsorted(large, small[ps])
+        pl = positions[small[ps]]
     return (pl, ps) if swapped else (ps, pl)
 
 
@@ -144,6 +162,16 @@ def union(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndar
     if len(a) < len(b):
         ids, pb, pa = union(b, a)
         return ids, pa, pb
+    lo, hi = int(min(a[0], b[0])), int(max(a[-1], b[-1])) + 1
+    if (len(a) + len(b)) * 4 >= hi - lo:
+        # Dense in their range: mark them and read the marks in order.
+        marks, positions = _marks(hi), _positions(hi)
+        marks[a] = True
+        marks[b] = True
+        ids = (np.flatnonzero(marks[lo:hi]) + lo).astype(IDS)
+        marks[ids] = False
+        positions[ids] = np.arange(len(ids), dtype=np.int32)
+        return ids, positions[a].astype(np.int64), positions[b].astype(np.int64)
     ins = np.searchsorted(a, b)
     dup = a[np.minimum(ins, len(a) - 1)] == b
     new = ~dup
@@ -257,10 +285,16 @@ class Engine:
         mine = codes[ids]
         return mine == found[0] if len(found) == 1 else np.isin(mine, found)
 
+    @cached_property
+    def _has_null(self) -> dict[str, bool]:
+        return {name: bool((codes < 0).any()) for name, (_, codes) in self.codes.items()}
+
     def counts(self, name: str, ids: np.ndarray) -> dict[str, int]:
         values, codes = self.codes[name]
         mine = codes[ids]
-        counted = np.bincount(mine[mine >= 0], minlength=len(values)).tolist()
+        if self._has_null[name]:
+            mine = mine[mine >= 0]
+        counted = np.bincount(mine, minlength=len(values)).tolist()
         return dict(zip(values, counted))
 
     @cached_property
@@ -269,7 +303,7 @@ class Engine:
         return self.index.paragraphs.strings("folded").decoded()
 
     @cached_property
-    def _folded_bounds(self) -> tuple[str, np.ndarray, np.ndarray] | None:
+    def folded_bounds(self) -> tuple[str, np.ndarray, np.ndarray] | None:
         """(all folded text as one string, each paragraph's start and end in it), where the store gives them."""
         bounds = getattr(self.folded, "bounds", None)
         return bounds() if bounds is not None else None
@@ -427,10 +461,32 @@ class Engine:
         result, tfs = self.all_of("grams", ordered, weight)
         if not result.any():
             return result
-        keep = self._confirm(a, result.ids, tfs)
+        # Which candidates hold it does not depend on the weight: confirmed once per string (translations search
+        # their targets at their own weights, occurrence counts at none).
+        holds_key = ("holds", tuple(a.units), tuple(a.adjacent))
+        holding = self.cache.get(holds_key)
+        if holding is None:
+            keep = self._confirm(a, result.ids, tfs)
+            self.cache.put(holds_key, Result(result.ids[keep], result.score[keep]))
+        else:
+            keep = np.zeros(len(result.ids), dtype=bool)
+            keep[common(result.ids, holding.ids)[0]] = True
         if not keep.all():
             result = result.restricted(keep)
         return self.cache.put(key, result)
+
+    def holding(self, a: Analysis) -> np.ndarray:
+        """The documents that hold the analysed string exactly (exact()'s documents, whatever the weight)."""
+        return self.exact(a).ids
+
+    def frequencies(self, field: str, term: str) -> Result:
+        """A term's documents and its frequency in each (as the `score` of the Result), cached like terms."""
+        key = ("tf", field, term)
+        found = self.cache.get(key)
+        if found is not None:
+            return found
+        ids, tfs = self.postings(field, term)
+        return self.cache.put(key, Result(ids, tfs.astype(np.float32)))
 
     def _confirm(self, a: Analysis, candidates: np.ndarray, pair_tfs: dict[str, np.ndarray]) -> np.ndarray:
         """For each candidate (holding every pair of the chain), whether it holds the string."""
@@ -438,18 +494,40 @@ class Engine:
         all_han = all(a.han) and all(a.adjacent)
         keep = np.zeros(len(candidates), dtype=bool)
         todo = np.arange(len(candidates))
+        counts = None
         if all_han and len(candidates) >= PROOF_MIN_CANDIDATES:
-            proven = self._proven(a, candidates, pair_tfs)
-            keep[proven] = True
-            todo = np.flatnonzero(~proven)
+            # Try the proof on a sample first: where it proves little (a string whose characters recur in every
+            # paragraph), probing every character costs more than it saves.
+            step = max(1, len(candidates) // PROOF_SAMPLE)
+            sample = candidates[::step]
+            sample_tfs = {t: f[::step] for t, f in pair_tfs.items()}
+            if step == 1 or self._proven(a, sample, sample_tfs).mean() >= PROOF_WORTH:
+                counts = self._proven_counts(a, candidates, pair_tfs)
+                proven = counts >= 0
+                keep[proven] = True
+                todo = np.flatnonzero(~proven)
+        bounds = self.folded_bounds
+        literal = "".join(a.units)
+        if all_han and bounds is not None and not _self_overlapping(literal):
+            # The string is its characters side by side and cannot overlap itself: str.count in each unproven
+            # candidate's slice of the text both confirms it and counts its occurrences, which search's totals
+            # want too (search/occurrences.py): kept with the string's documents.
+            text, starts, ends = bounds
+            if counts is None:
+                counts = np.zeros(len(candidates), dtype=np.int64)
+            docs = candidates[todo]
+            counts[todo] = np.fromiter(map(text.count, repeat(literal), starts[docs].tolist(), ends[docs].tolist()),
+                                       dtype=np.int64, count=len(docs))
+            keep = counts > 0
+            self.cache.put(("occurrences", tuple(a.units), tuple(a.adjacent)),
+                           Result(candidates[keep], counts[keep].astype(np.float32)))
+            return keep
         if not len(todo):
             return keep
-        bounds = self._folded_bounds
         docs = candidates[todo]
         if all_han and bounds is not None:
-            # The string is its characters side by side: one str.find per candidate, in its slice of the text.
+            # One str.find per candidate, in its slice of the text.
             text, starts, ends = bounds
-            literal = "".join(a.units)
             found = np.fromiter(map(text.find, repeat(literal), starts[docs].tolist(), ends[docs].tolist()),
                                 dtype=np.int64, count=len(docs))
             keep[todo] = found >= 0
@@ -459,10 +537,15 @@ class Engine:
         return keep
 
     def _proven(self, a: Analysis, candidates: np.ndarray, pair_tfs: dict[str, np.ndarray]) -> np.ndarray:
-        """Candidates that surely hold the Han string c1..cn, from term frequencies alone. Where every occurrence
-        of c_k is followed by c_k+1 (tf(c_k c_k+1) = tf(c_k)), an occurrence of c_k extends to the right; where
-        every occurrence is preceded by c_k-1, to the left. If, from some c_j, it extends right up to c_n and
-        left down to c_1, the string stands there. (Exact: no false positives; what is not proven is checked.)"""
+        """Candidates that surely hold the Han string, from term frequencies alone (see _proven_counts)."""
+        return self._proven_counts(a, candidates, pair_tfs) >= 0
+
+    def _proven_counts(self, a: Analysis, candidates: np.ndarray, pair_tfs: dict[str, np.ndarray]) -> np.ndarray:
+        """For each candidate, how many times it holds the Han string c1..cn where term frequencies alone prove
+        it, else -1. Where every occurrence of c_k is followed by c_k+1 (tf(c_k c_k+1) = tf(c_k)), an occurrence
+        of c_k extends to the right; where every occurrence is preceded by c_k-1, to the left. If, from c_j, it
+        extends right up to c_n and left down to c_1, the string stands at every c_j, and each of its occurrences
+        has one c_j in that place: it occurs tf(c_j) times. (Exact: what is not proven is checked.)"""
         units = a.units
         n = len(units)
         unit_tf = {}
@@ -486,12 +569,14 @@ class Engine:
         right_ok[n - 1] = np.ones(len(candidates), dtype=bool)
         for j in range(n - 2, -1, -1):
             right_ok[j] = right[j] & right_ok[j + 1]
-        proven = right_ok[0].copy()
-        left_ok = np.ones(len(candidates), dtype=bool)
-        for j in range(1, n):
-            left_ok = left_ok & left[j - 1]
-            proven |= left_ok & right_ok[j]
-        return proven & sane
+        counts = np.full(len(candidates), -1, dtype=np.int64)
+        left_ok = sane
+        for j in range(n):
+            if j:
+                left_ok = left_ok & left[j - 1]
+            here = left_ok & right_ok[j] & (counts < 0)
+            counts[here] = unit_tf[units[j]][here]
+        return counts
 
     def all_words(self, a: Analysis, weight: float = 1.0) -> Result:
         """Documents containing every word of the analysed string, anywhere."""
@@ -517,15 +602,17 @@ class Engine:
         groups[alone] = (int(codes.max()) + 1 if len(codes) else 0) + np.flatnonzero(alone)
         return groups
 
+    @cached_property
+    def _group_count(self) -> int:
+        return int(self.groups.max()) + 1 if self.groups is not None and len(self.groups) else 0
+
     def count_groups(self, ids: np.ndarray) -> int:
         """How many results the documents make when each passage is one."""
         groups = self.groups
         if groups is None or not len(ids):
             return len(ids)
         mine = groups[ids]
-        if len(ids) * 8 < len(groups):
-            return int(len(np.unique(mine)))
-        marks = _marks(int(groups.max()) + 1)
+        marks = _marks(self._group_count)
         marks[mine] = True
         try:
             return int(np.count_nonzero(marks))

@@ -16,7 +16,7 @@ from jiaokan.search import query_parser as P
 from jiaokan.search.analysis import analyze
 from jiaokan.search.clauses import Clause, apart_words, make_clause
 from jiaokan.search.demotion import WORDS, Demotion
-from jiaokan.search.engine import Engine, Result
+from jiaokan.search.engine import Engine, Result, union
 from jiaokan.search.expansion import Expanded, phrase_spans, with_translations
 from jiaokan.search.index import CorpusIndex
 from jiaokan.search.translation import Expansion, lookup
@@ -168,7 +168,7 @@ def match_clause(clause: Clause, engine: Engine) -> tuple[Result, np.ndarray | N
         words = apart_words(reading)
         if words and not clause.quoted:
             apart = engine.all_words_of(words, WORDS_WEIGHT).without(found)
-            apart_ids = apart.ids if apart_ids is None else np.union1d(apart_ids, apart.ids)
+            apart_ids = apart.ids if apart_ids is None else union(apart_ids, apart.ids)[0]
             found = found | apart
         result = found if result is None else (result | found)
     return result, apart_ids

@@ -14,7 +14,8 @@ def make_hit(
 ) -> Hit:
     stored = index.paragraphs[docnum]  # document numbers follow corpus order
     text = stored["text"]
-    spans = highlight_spans(text, clauses + expansion_clauses)
+    folded = index.engine.folded[docnum]
+    spans = highlight_spans(text, clauses + expansion_clauses, folded)
     ranges = snippet_ranges(text, spans)
     return Hit(
         id=stored["id"],
@@ -29,7 +30,7 @@ def make_hit(
         score=round(score, 4),
         highlights=spans,
         snippet=snippet_html(text, ranges, spans),
-        via=via_terms(text, expansion_clauses, index),
+        via=via_terms(text, expansion_clauses, index, folded),
         match=match,
         snippet_ranges=ranges,
         snippet_more=hidden_spans(spans, ranges),
@@ -52,7 +53,7 @@ def collate_hit(index: CorpusIndex, hit: Hit, holds, match_of, clauses: list[Cla
         other = index.paragraphs[docnum]
         note, diffs = _wording_note(hit, other)
         if holds(docnum):
-            spans = highlight_spans(other["text"], clauses)
+            spans = highlight_spans(other["text"], clauses, index.engine.folded[docnum])
             hit.also_in.append(
                 AlsoIn(pid, version, other["lang"], note, spans, snippet(other["text"], spans), list(diffs),
                        match_of(docnum))
@@ -77,7 +78,7 @@ def align_hit(index: CorpusIndex, hit: Hit, clauses: list[Clause]) -> Hit:
         if other["lang"] == hit.lang:
             continue
         text = other["text"]
-        spans = highlight_spans(text, clauses)
+        spans = highlight_spans(text, clauses, index.engine.folded[index.paragraph_index[pid]])
         hit.aligned = Aligned(other["id"], other["version"], other["lang"], text, spans, snippet_ranges(text, spans))
         break
     return hit

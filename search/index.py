@@ -165,7 +165,7 @@ class CorpusIndex:
     def warm(self) -> "CorpusIndex":
         """Load everything a search needs now, once, rather than racing to load it in concurrent first requests."""
         self.paragraphs, self.paragraph_index, self.passages, self.catalog, self.dictionary, self.translations
-        self.engine.codes, self.engine.groups, self.engine.folded
+        self.engine.codes, self.engine.groups, self.engine.folded, self.engine.folded_bounds
         # Whoosh is imported and opened on the first rare term otherwise: ~0.15 s that a server's first such query
         # (often an adversarial one) would pay. A one-shot CLI lookup does not warm, and opens it only if needed.
         self.engine.warm_whoosh()

@@ -8,8 +8,10 @@ first unit with str.find and walks the text's units from there with the one comp
 """
 from __future__ import annotations
 
+import re
+
 from jiaokan.search.analysis import Analysis
-from jiaokan.search.units import UNIT_RE, clitic_base, starts_unit
+from jiaokan.search.units import APOSTROPHES, UNIT_RE, WORD_CHAR_RE, clitic_base, starts_unit
 
 
 def chain_terms(a: Analysis) -> list[str]:
@@ -50,7 +52,26 @@ def find_exact(text: str, q: Analysis, first_only: bool = False) -> list[tuple[i
     return found
 
 
+_IRREGULAR_SPACE = re.compile(r"[^\S ]|  ")
+
+
 def holds_exact(text: str, q: Analysis) -> bool:
+    """Whether the analysed string occurs in the folded `text` (find_exact's rule)."""
+    if len(q.units) > 1 and not any(q.han) and all(q.adjacent):
+        # Latin words with spaces between: where the text spaces them with one space each, the occurrence starts
+        # where the words joined by single spaces stand, so only those places are tried; other spacing (two
+        # spaces, a tab, a line break) falls back to walking the text's units.
+        literal = " ".join(q.units)
+        pos = text.find(literal)
+        while pos >= 0:
+            after = text[pos + len(literal) : pos + len(literal) + 1]
+            if starts_unit(text, pos) and not (after and (after in APOSTROPHES or WORD_CHAR_RE.match(after))):
+                return True  # every word whole, one space apart: the occurrence find_exact finds here
+            if _match_at(text, pos, q) is not None:
+                return True
+            pos = text.find(literal, pos + 1)
+        if _IRREGULAR_SPACE.search(text) is None:
+            return False
     return bool(find_exact(text, q, first_only=True))
 
 

@@ -36,18 +36,18 @@ def apply_proximity(
     positive = [c for c in clauses if not c.negated]
     if len(positive) < 2 or len(ranked) < 2:
         return [(int(d), 0.0) for d in ranked]
-    paragraphs = index.paragraphs
+    texts, folded = index.paragraphs.strings("text"), index.engine.folded
     adjusted = []
     for docnum, key in zip(ranked.tolist(), keys.tolist()):
-        bonus = proximity(paragraphs.strings("text")[docnum], positive)
+        bonus = proximity(texts[docnum], positive, folded[docnum])
         adjusted.append((-(key + bonus), docnum, bonus))
     adjusted.sort()
     return [(d, bonus) for _, d, bonus in adjusted]
 
 
-def proximity(text: str, clauses: list[Clause]) -> float:
+def proximity(text: str, clauses: list[Clause], folded_text: str | None = None) -> float:
     """PROXIMITY_BONUS when one occurrence of every clause fits in a few characters, less as the window widens."""
-    doc = marking_analysis(text)
+    doc = marking_analysis(text, folded_text)
     per_clause = [clause_spans(doc, c) for c in clauses]
     if not all(per_clause):
         return 0.0

@@ -77,7 +77,7 @@ class Selection:
 
     def _position(self, docnum: int) -> int | None:
         ids = self.matched.ids
-        i = int(np.searchsorted(ids, docnum))
+        i = int(ids.searchsorted(docnum))
         return i if i < len(ids) and int(ids[i]) == docnum else None
 
     def holds(self, docnum: int) -> bool:
@@ -251,7 +251,7 @@ def search(
         len(counted), dtype=np.int64)
     version_codes = engine.codes["version"][1][counted]
     by_version = np.bincount(version_codes, weights=per_doc, minlength=len(engine.codes["version"][0]))
-    facets["version_occurrences"] = {v: int(by_version[i]) for i, v in enumerate(engine.codes["version"][0])}
+    facets["version_occurrences"] = dict(zip(engine.codes["version"][0], by_version.astype(np.int64).tolist()))
     passages = total if collapse else engine.count_groups(ids)
     totals = Totals(occurrences=int(per_doc[sel.keep[sel.by_version]].sum()), paragraphs=total_paragraphs,
                     passages=passages)

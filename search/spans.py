@@ -19,9 +19,13 @@ class Marking:
 
     __slots__ = ("text", "folded", "_analysis")
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, folded_text: str | None = None):
         self.text = text
-        self.folded: Folded = fold(text)
+        if folded_text == text:
+            # The index's fold of this paragraph left it as it is: folding it again would give the same.
+            self.folded: Folded = Folded(text, list(range(len(text))), list(range(1, len(text) + 1)))
+        else:
+            self.folded = fold(text)
         self._analysis: Analysis | None = None
 
     @property
@@ -32,10 +36,11 @@ class Marking:
 
 
 @lru_cache(maxsize=1024)
-def marking_analysis(text: str) -> Marking:
+def marking_analysis(text: str, folded_text: str | None = None) -> Marking:
     """A paragraph prepared for locating matches, shared by proximity, highlights and "via": the same few
-    paragraphs are looked at several times per search, and again by the next page."""
-    return Marking(text)
+    paragraphs are looked at several times per search, and again by the next page. `folded_text`: the index's
+    folded text of the paragraph, when at hand (it saves folding where folding changes nothing)."""
+    return Marking(text, folded_text)
 
 
 def exact_spans(doc: Marking, c: Clause) -> list[tuple[int, int]]:
@@ -63,12 +68,12 @@ def clause_spans(doc: Marking, c: Clause) -> list[tuple[int, int]]:
     return []
 
 
-def highlight_spans(text: str, clauses: list[Clause]) -> list[list[int]]:
+def highlight_spans(text: str, clauses: list[Clause], folded_text: str | None = None) -> list[list[int]]:
     """Every occurrence of every positive clause in `text`, as merged [start, end) code-point offsets."""
     positive = [c for c in clauses if not c.negated]
     if not positive:
         return []
-    doc = marking_analysis(text)
+    doc = marking_analysis(text, folded_text)
     return merge_spans([span for c in positive for span in clause_spans(doc, c)])
 
 
@@ -106,12 +111,12 @@ def folded_occurrences(folded: str, clauses: list[Clause]) -> dict[tuple[int, in
     return seen
 
 
-def via_terms(text: str, expansion_clauses: list[Clause], index) -> list[str]:
+def via_terms(text: str, expansion_clauses: list[Clause], index, folded_text: str | None = None) -> list[str]:
     """The equivalents a paragraph holds in place of the query term they translate (for "NATO 扩张" a paragraph
     with 北约 and 扩张 is found via 北约)."""
     if not expansion_clauses:
         return []
-    doc = marking_analysis(text)
+    doc = marking_analysis(text, folded_text)
     via = []
     for c in expansion_clauses:
         if not clause_spans(doc, c):

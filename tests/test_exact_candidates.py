@@ -40,7 +40,8 @@ def _paragraphs(rng: random.Random) -> list[str]:
                 at = rng.randint(0, len(filler))
                 runs.append("".join(filler[:at]) + piece + "".join(filler[at:]))
         out.append("，".join(runs) + "。")
-    return out
+    # Strings that overlap themselves (方方方 twice in 方方方方), for the occurrence counts.
+    return out + ["方方方方方，际际际际。", "联合国联合国联合国。", "作作作作作作作作。"]
 
 
 @pytest.fixture(scope="module")
@@ -130,3 +131,41 @@ def test_set_operations_agree_with_plain_sets():
         for d, s in zip(b.tolist(), y.score.tolist()):
             expected[d] = np.float32(expected.get(d, 0.0)) + np.float32(s)
         assert np.allclose(summed.score, [expected[d] for d in summed.ids.tolist()])
+
+
+@pytest.mark.parametrize("text", [
+    "the sco met", "the  sco met", "the\nsco met", "the\u3000sco", "bathe sco", "the scope", "the sco's summit",
+    "the sco’s", "sco the sco", "theo sco the sco", "the-sco", "the sco", "xthe sco the  sco", "th e sco",
+    "the sco\u00a0is", "the sco  is here", "is the sco is", "the sco is", "the scois", "the sco isn't",
+    "the sco'", "the sco’x", "the sco1", "the sco_x", "the's sco", "o'the sco", "中the sco", "the sco中", "1the sco",
+])
+@pytest.mark.parametrize("query", ["the sco", "sco is", "the sco is", "sco"])
+def test_latin_strings_are_checked_by_the_one_rule(text, query):
+    # holds_exact looks where the words stand joined by single spaces first; it must agree with find_exact,
+    # the rule that walks the text's units, for every spacing and word boundary.
+    from jiaokan.search.matching import find_exact, holds_exact
+
+    folded = fold(text).text
+    q = analyze(query, None)
+    assert holds_exact(folded, q) == bool(find_exact(folded, q)), (text, query)
+
+
+def test_occurrence_totals_are_the_concordance_lines(corpus_index, dense):
+    # search's occurrence totals are counted from term frequencies and str.count where they can be; the
+    # concordance lists every occurrence by the one rule: they must agree, for words, strings, phrases and
+    # translations, on the bundled corpus and on the dense one (strings that overlap themselves there: 方方方).
+    from jiaokan.search.concordance import concordance
+    from jiaokan.search.units import latin_words
+
+    rng = random.Random(5)
+    texts = [p["text"] for p in corpus_index.paragraphs]
+    words = sorted({w for t in texts for w in latin_words(t)})
+    han = sorted({r[i : i + n] for t in texts for r in __import__("re").findall("[\u4e00-\u9fff]+", t)
+                  for n in (1, 2, 3, 5) for i in range(0, max(1, len(r) - n + 1), 7)})
+    queries = rng.sample(words, 40) + rng.sample(han, 60) + ["human rights", '"each other"', "NATO 北约", "nat*"]
+    for index, qs in [(corpus_index, queries), (dense, PHRASES + ["方方", "方方方", "际际际", "作作作作", "中", "联合 国际"])]:
+        for q in qs:
+            page = search(index, q)
+            lines = concordance(index, q)
+            assert page.totals.occurrences == lines.total, q
+            assert page.facets["version_occurrences"] == lines.by_version, q
