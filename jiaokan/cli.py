@@ -639,7 +639,7 @@ def _print_hits(result: dict, marks: tuple[str, str]) -> None:
     colour = marks[0].startswith("\x1b")  # click.echo strips colour from a pipe unless told it was asked for
     previous = None
     for hit in result["hits"]:
-        if previous == "exact" and hit["match"] != "exact":
+        if previous == "exact" and hit["match"] != "exact" and result["sort"] != "doc":
             click.echo("---- not the exact wording below ----\n")
         previous = hit["match"]
         via = f"  via {', '.join(hit['via'])}" if hit.get("via") else ""

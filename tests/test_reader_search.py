@@ -139,6 +139,9 @@ def test_sort_on_the_page_and_a_bad_sort(client):
     assert api["sort"] == "doc"
     page_ids = re.findall(r'<a class="hit-link" href="/paragraph/([^"?]+)', doc)
     assert page_ids == [h["id"] for h in api["hits"]]
+    # In document order exact and loose hits interleave: no rule drawn between them.
+    loose = client.get("/?q=" + quote("核查议定书") + "&collapse=0&sort=doc").get_data(as_text=True)
+    assert 'class="tag match words"' in loose and 'class="match-rule"' not in loose
     r = client.get("/api/search?q=" + quote("合作") + "&sort=sideways")
     assert r.status_code == 400 and "sort" in r.get_json()["error"]["message"]
 
