@@ -293,3 +293,23 @@ def test_no_hits_suggests_what_is_there(corpus_index, client):
     assert "suggestions" not in search(corpus_index, "北约")
     for s in search(corpus_index, "北约东扩")["suggestions"]:
         assert s["total"] == search(corpus_index, s["query"], collapse=False)["total"] > 0
+
+
+def test_counting_from_the_index_agrees_with_the_rule_paragraph_by_paragraph(corpus_index):
+    """search's occurrence counts take term frequencies from the index where a reading is one term; they must be
+    what exact_occurrences finds in every paragraph, for every Latin word of the corpus and mixed queries."""
+    import numpy as np
+
+    from jiaokan.search.occurrences import occurrence_counts
+    from jiaokan.search.searching import select
+    from jiaokan.search.vocabulary import latin_words
+
+    texts = [p["text"] for p in corpus_index.paragraphs]
+    queries = latin_words(corpus_index) + ["发展", "的", "北约 NATO", '"each other"', "nat*", "COVID-19", "2030年",
+                                           "人工智慧", "human rights", "可持续发展 发展", '"covid 19" COVID-19']
+    for q in queries:
+        sel = select(corpus_index, q)
+        docs = sel.matched.ids[sel.by_version]
+        clauses = sel.occurrence_clauses()
+        expected = [len(exact_occurrences(corpus_index, texts[d], clauses)) for d in docs]
+        assert occurrence_counts(corpus_index, docs, clauses).tolist() == expected, q
