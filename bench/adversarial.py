@@ -51,6 +51,7 @@ def adversarial_queries(paragraphs: list[dict]) -> dict[str, str]:
         "nested OR, 25 deep": _nested_or(han[52:77]),
         "256 of one Han character": "合" * 256,
         "256 of one Latin letter": "a" * 256,
+        "256 different Han characters, one run": "".join(han[:256]),
         "long mixed-script run from the corpus": mixed,
         "long mixed-script run, synthetic": ("合作a1北约B2安全c3" * 20)[:256],
         "alternating scripts, spaced": " ".join(("合", "a", "作", "1")[i % 4] for i in range(128)),

@@ -17,6 +17,12 @@ from jiaokan.search.results import Suggestion
 from jiaokan.search.vocabulary import latin_words
 
 MAX_SUGGESTIONS = 5
+# Each try is a whole search of the changed query, so their number is bounded, and a query of many terms (where one
+# word replaced is no help, and each try costs as much as the query itself) gets only the filter suggestion.
+MAX_TRIES = 6
+MAX_TERMS_REPLACED = 6
+MAX_PIECE = 12
+MAX_PIECE_CHECKS = 120
 
 
 def suggestions(index: CorpusIndex, query: str, *, versions=None, lang=None, section=None, translate=True,
@@ -24,7 +30,11 @@ def suggestions(index: CorpusIndex, query: str, *, versions=None, lang=None, sec
     """Queries that find something, best first, for a query that finds nothing."""
     from jiaokan.search.searching import select
 
+    tries = 0
+
     def total(q: str, **filters) -> int:
+        nonlocal tries
+        tries += 1
         try:
             return len(select(index, q, translate=translate, match=match, **filters).ids)
         except BadQuery:
@@ -41,8 +51,14 @@ def suggestions(index: CorpusIndex, query: str, *, versions=None, lang=None, sec
     # The query's own filters stay in the replaced query; those given beside it are passed again.
     kept = " ".join(f"{name}:{v}" for name, values in parsed.filters.items() for v in values)
     filters = {"versions": versions, "lang": lang, "section": section}
+    if len(terms) > MAX_TERMS_REPLACED:
+        return out
     for term in terms:
+        if len(out) >= MAX_SUGGESTIONS or tries >= MAX_TRIES:
+            break
         for near in _nearest(index, term):
+            if tries >= MAX_TRIES:
+                break
             replaced = " ".join(near if t is term else _written(t) for t in terms)
             if any(s.query == replaced for s in out):
                 continue
@@ -75,9 +91,18 @@ def _nearest(index: CorpusIndex, term: P.Text) -> list[str]:
         return []
     text = "".join(a.units)
     engine = index.engine
-    for length in range(len(text) - 1, 1, -1):
+    # Longest pieces first, but no longer than MAX_PIECE and at most MAX_PIECE_CHECKS lookups: a long run would
+    # otherwise cost a lookup for every piece of every length (32,000 for 256 characters).
+    checks = 0
+    for length in range(min(len(text) - 1, MAX_PIECE), 1, -1):
         pieces = dict.fromkeys(text[i : i + length] for i in range(len(text) - length + 1))
-        found = [p for p in pieces if engine.exact(analyze(p, None)).any()]
+        found = []
+        for p in pieces:
+            if checks >= MAX_PIECE_CHECKS:
+                return found[:3]
+            checks += 1
+            if engine.exact(analyze(p, None)).any():
+                found.append(p)
         if found:
             return found[:3]
     return []

@@ -90,6 +90,16 @@ def test_a_warmed_index_has_whoosh_open_only_if_it_has_a_whoosh_tail(built_index
             index.close()
 
 
+def test_a_long_run_found_nowhere_answers_with_no_hits(shapes, corpus_index, folded):
+    # The no-hit suggestions look for its longest pieces that occur: bounded, and each offered piece does occur.
+    run = shapes["256 different Han characters, one run"]
+    assert not any(run in t for t in folded.values())
+    result = search(corpus_index, run)
+    assert result.total == 0
+    for s in result.suggestions:
+        assert s.total > 0 and any(s.query in t for t in folded.values()), s
+
+
 def test_deep_parentheses_mean_what_they_enclose(shapes, corpus_index, folded):
     assert _found(corpus_index, shapes["deep parentheses"]) == {pid for pid, t in folded.items() if "合作" in t}
 
