@@ -36,6 +36,13 @@ def _index_option(f):
     )(f)
 
 
+def _filter_options(f):
+    """The filters search and concordance share."""
+    f = click.option("--section", default=None, help="Only this section (一, 二, preamble, cover letter, ...).")(f)
+    f = click.option("--lang", default=None, help="Only paragraphs in this language (zh, en, ru, ...).")(f)
+    return click.option("--version", "versions", multiple=True, help="Only this version (repeatable).")(f)
+
+
 def _corpus_option(f):
     return click.option(
         "--corpus",
@@ -476,9 +483,7 @@ spaces, so it may be quoted as one argument or not."""
 @_index_option
 @_corpus_option
 @click.argument("query", nargs=-1, required=True)
-@click.option("--version", "versions", multiple=True, help="Only this version (repeatable).")
-@click.option("--lang", default=None, help="Only paragraphs in this language (zh, en, ru, ...).")
-@click.option("--section", default=None, help="Only this section (一, 二, preamble, cover letter, ...).")
+@_filter_options
 @click.option("--limit", default=10, show_default=True, type=int, help="Hits per page (at most 100).")
 @click.option("--page", default=1, show_default=True, type=int, help="Page of hits.")
 @click.option("--sort", type=click.Choice(["relevance", "doc"]), default="relevance", show_default=True,
@@ -537,9 +542,7 @@ paragraph and section. The query language and filters are search's. Exit status 
 @_index_option
 @_corpus_option
 @click.argument("query", nargs=-1, required=True)
-@click.option("--version", "versions", multiple=True, help="Only this version (repeatable).")
-@click.option("--lang", default=None, help="Only paragraphs in this language (zh, en, ru, ...).")
-@click.option("--section", default=None, help="Only this section.")
+@_filter_options
 @click.option("--sort", type=click.Choice(["doc", "left", "right"]), default="doc", show_default=True,
               help="Document order, or by the words before / after the match.")
 @click.option("--limit", default=50, show_default=True, type=int, help="Lines per page (at most 1000).")

@@ -13,6 +13,7 @@ import re
 
 import pytest
 
+from brute import brute_count
 from jiaokan.search.concordance import concordance
 from jiaokan.search.errors import BadQuery
 from jiaokan.search.folding import HAN, fold_text
@@ -20,18 +21,6 @@ from jiaokan.search.searching import search
 
 ISSUE_FIELDS = {"query", "total", "paragraphs", "by_version", "lines", "page", "per_page", "pages"}
 LINE_FIELDS = {"paragraph", "version", "section", "start", "end", "left", "match", "right", "via"}
-
-
-def brute_count(index, s: str) -> dict[str, int]:
-    """Occurrences of `s` in each paragraph's folded text, overlapping ones included (哈哈 twice in 哈哈哈)."""
-    needle = fold_text(s)
-    counts = {}
-    for p in index.paragraphs:
-        text = fold_text(p["text"])
-        n = sum(1 for i in range(len(text)) if text.startswith(needle, i))
-        if n:
-            counts[p["id"]] = n
-    return counts
 
 
 @pytest.fixture(scope="module")

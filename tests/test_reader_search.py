@@ -12,21 +12,9 @@ from urllib.parse import quote
 import pytest
 
 from as_written import search_function as search
+from brute import brute_count
 from jiaokan.search.concordance import concordance
-from jiaokan.search.folding import fold_text
 from jiaokan.search.spans import exact_occurrences
-
-
-def brute_count(index, s: str) -> dict[str, int]:
-    """Occurrences of `s` in each paragraph's folded text, overlapping ones included."""
-    needle = fold_text(s)
-    counts = {}
-    for p in index.paragraphs:
-        text = fold_text(p["text"])
-        n = sum(1 for i in range(len(text)) if text.startswith(needle, i))
-        if n:
-            counts[p["id"]] = n
-    return counts
 
 
 def every_hit(index, query: str, **kwargs) -> list[dict]:
