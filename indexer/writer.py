@@ -131,7 +131,7 @@ def _worker(block: tuple[int, int]) -> dict:
         folded_chars: list[int] = []
         for order in range(start, end):
             p = paragraphs[order]
-            analysis = analyze(p.text, dictionary)
+            analysis = analyze(p.text, dictionary, offsets=False)
             writer.add(p, analysis)
             folded.append(analysis.folded.text.encode("utf-8"))
             folded_chars.append(len(analysis.folded.text))

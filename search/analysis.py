@@ -35,6 +35,8 @@ class Analysis:
     adjacent: list[bool]  # adjacent[i]: units i and i+1 touch (no gap, or only spaces between two Latin words)
     words: list[str]  # words-field terms, in order (position = index)
     word_units: list[tuple[int, int]]  # words[j] spans units [a, b)
+    han_runs: list[str]  # the runs of Han characters, in order (each a run of touching units)
+    latin_units: list[int]  # positions of the units that are Latin or digit words
 
     def gram(self, i: int) -> str:
         """The pair term of units i and i+1."""
@@ -48,87 +50,94 @@ class Analysis:
     def gram_counts(self) -> dict[str, int]:
         """grams-field terms and how often each occurs: every unit, and every pair of touching units. A Latin word
         with a possessive or contraction (asean's) also counts as its base (asean), alone and as the end of the pair
-        it ends, so a string typed without the ending finds it (search/units.py CLITICS)."""
-        counts: dict[str, int] = {}
-        get = counts.get
+        it ends, so a string typed without the ending finds it (search/units.py CLITICS).
+
+        Counted run by run, not unit by unit: the pairs inside a Han run come from its string in one C-level pass,
+        and only the units around a Latin word need Python (an index build counts every paragraph)."""
         units, adjacent, han = self.units, self.adjacent, self.han
+        counts = Counter(units)
+        pairs: list[str] = []
+        for run in self.han_runs:
+            if len(run) > 1:
+                pairs.extend(map(str.__add__, run[:-1], run[1:]))
         last = len(units) - 1
-        for p, u in enumerate(units):
-            counts[u] = get(u, 0) + 1
-            if p < last and adjacent[p]:
+        for p in self.latin_units:
+            u = units[p]
+            if p < last and adjacent[p]:  # the pair it starts
                 v = units[p + 1]
-                pair = u + v if (han[p] or han[p + 1]) else u + " " + v
-                counts[pair] = get(pair, 0) + 1
-            base = None if han[p] else clitic_base(u)
+                pairs.append(u + v if han[p + 1] else u + " " + v)
+            if p and adjacent[p - 1] and han[p - 1]:  # the pair a Han character starts with it
+                pairs.append(units[p - 1] + u)
+            base = clitic_base(u)
             if base:
-                counts[base] = get(base, 0) + 1
+                pairs.append(base)
                 if p and adjacent[p - 1]:
-                    pair = (units[p - 1] + base) if han[p - 1] else (units[p - 1] + " " + base)
-                    counts[pair] = get(pair, 0) + 1
+                    pairs.append((units[p - 1] + base) if han[p - 1] else (units[p - 1] + " " + base))
+        if pairs:
+            counts.update(pairs)
         return counts
 
     def word_counts(self) -> Counter:
         return Counter(self.words)
 
 
-def analyze(text: str, dictionary: Dictionary | None, folded: Folded | None = None) -> Analysis:
+def analyze(text: str, dictionary: Dictionary | None, folded: Folded | None = None, *,
+            offsets: bool = True) -> Analysis:
     """Analyse `text`. With dictionary None, Han runs are not segmented (their `words` are left out): enough for
-    locating matches, which only needs units and English words. `folded`: fold(text), when already at hand."""
-    folded = folded if folded is not None else fold(text)
+    locating matches, which only needs units and English words. `folded`: fold(text), when already at hand. With
+    `offsets` off (an index build, which only counts terms) no offsets are kept: `span()` and the unit offsets are
+    not available, everything else is the same."""
+    folded = folded if folded is not None else fold(text, offsets=offsets)
     ftext = folded.text
     units: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
     han: list[bool] = []
     adjacent: list[bool] = []  # filled for every unit but the last
+    words: list[str] = []
+    word_units: list[tuple[int, int]] = []
+    han_runs: list[str] = []
+    latin_units: list[int] = []
+    segment = dictionary.segment if dictionary is not None else None
     last_end = -1
     last_han = False
     for m in _UNIT_RUN.finditer(ftext):
         start, end = m.span()
-        if units:
-            # Touching: no gap, or only white space between two Latin words.
-            is_han = m.lastindex == 1
-            adjacent.append(start == last_end or (not last_han and not is_han and ftext[last_end:start].isspace()))
         run = m.group(1)
+        if units:
+            # Touching: no gap, or only white space between two Latin words. A Han run is all the Han characters
+            # in a row, so two runs never touch.
+            adjacent.append(start == last_end or (not last_han and run is None and ftext[last_end:start].isspace()))
+        first = len(units)
         if run is not None:  # a run of Han characters, each one a unit, each touching the next
             k = len(run)
             units.extend(run)
-            starts.extend(range(start, end))
-            ends.extend(range(start + 1, end + 1))
+            if offsets:
+                starts.extend(range(start, end))
+                ends.extend(range(start + 1, end + 1))
             han.extend([True] * k)
             adjacent.extend([True] * (k - 1))
+            han_runs.append(run)
+            if segment is not None:
+                for w in segment(run):
+                    words.append(w)
+                    k = first + len(w)
+                    word_units.append((first, k))
+                    first = k
             last_han = True
         else:
-            units.append(m.group())
-            starts.append(start)
-            ends.append(end)
+            word = m.group()
+            units.append(word)
+            if offsets:
+                starts.append(start)
+                ends.append(end)
             han.append(False)
+            latin_units.append(first)
+            words.append(english_term(word))
+            word_units.append((first, first + 1))
             last_han = False
         last_end = end
-
-    words: list[str] = []
-    word_units: list[tuple[int, int]] = []
-    i = 0
-    n = len(units)
-    while i < n:
-        if not han[i]:
-            words.append(english_term(units[i]))
-            word_units.append((i, i + 1))
-            i += 1
-            continue
-        j = i + 1
-        while j < n and han[j] and adjacent[j - 1]:
-            j += 1
-        if dictionary is None:
-            i = j
-            continue
-        k = i
-        for w in dictionary.segment("".join(units[i:j])):
-            words.append(w)
-            word_units.append((k, k + len(w)))
-            k += len(w)
-        i = j
-    return Analysis(folded, units, starts, ends, han, adjacent, words, word_units)
+    return Analysis(folded, units, starts, ends, han, adjacent, words, word_units, han_runs, latin_units)
 
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")

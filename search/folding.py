@@ -45,33 +45,43 @@ def _converter(config: str):
     return opencc.OpenCC(config)
 
 
-def fold(text: str) -> Folded:
+def fold(text: str, *, offsets: bool = True) -> Folded:
+    """Fold `text`. With `offsets` off (an index build: it stores the folded text and counts its terms) the
+    offsets back into the original are not computed, and `span()` is not available."""
     n = len(text)
-    starts = list(range(n))
-    ends = list(range(1, n + 1))
+    starts: list[int] = list(range(n)) if offsets else []
+    ends: list[int] = list(range(1, n + 1)) if offsets else []
 
     # Width, compatibility forms and case. Per character only where the whole-string form changes the length
-    # (rare: ligatures, circled numbers), so offsets stay exact.
+    # (rare: ligatures, circled numbers), so offsets stay exact; the same text with offsets or without.
     folded = unicodedata.normalize("NFKC", text).lower()
     if len(folded) != n:
         folded, starts, ends = _fold_per_char(text)
+        if not offsets:
+            starts, ends = [], []
     folded = folded.translate(_YO)
 
     # Drop spaces between Han characters, and between Han characters and digits (only whitespace with text on
     # both sides can be such: split() finds it at C speed, and most Chinese text, most queries, have none).
     if len(folded.split(None, 1)) > 1 and _CJK_SPACE.search(folded):
-        keep = [True] * len(folded)
-        for m in _CJK_SPACE.finditer(folded):
-            for i in range(m.start(), m.end()):
-                keep[i] = False
-        folded = "".join(c for c, k in zip(folded, keep) if k)
-        starts = [s for s, k in zip(starts, keep) if k]
-        ends = [e for e, k in zip(ends, keep) if k]
+        if offsets:
+            # The offsets of what stays, a stretch between two dropped spaces at a time.
+            kept_starts: list[int] = []
+            kept_ends: list[int] = []
+            at = 0
+            for m in _CJK_SPACE.finditer(folded):
+                kept_starts.extend(starts[at : m.start()])
+                kept_ends.extend(ends[at : m.start()])
+                at = m.end()
+            kept_starts.extend(starts[at:])
+            kept_ends.extend(ends[at:])
+            starts, ends = kept_starts, kept_ends
+        folded = _CJK_SPACE.sub("", folded)
 
     # Traditional -> Simplified.
     simplified = _converter("t2s").convert(folded)
     if simplified != folded:
-        if len(simplified) != len(folded):
+        if len(simplified) != len(folded) and offsets:
             starts, ends = _realign(folded, simplified, starts, ends)
         folded = simplified
     return Folded(folded, starts, ends)

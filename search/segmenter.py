@@ -14,6 +14,10 @@ import json
 import math
 from pathlib import Path
 
+# Runs whose words are kept (about 100 bytes each with their words): repeated runs are segmented once.
+CACHE_RUNS = 200_000
+_ABSENT = object()
+
 
 class Dictionary:
     """Word frequencies with jieba's prefix entries (frequency 0) and the total jieba scores against."""
@@ -23,6 +27,8 @@ class Dictionary:
         self.total = total
         self.log_total = math.log(total)
         self.seen: set[str] | None = None  # when a set, segment() records the keys it consults
+        self._cache: dict[str, list[str]] = {}  # run -> its words (see segment)
+        self._cache_seen: set[str] | None = None  # the recording the cached runs' keys went to
 
     @classmethod
     def jieba_default(cls, user_dict: Path | None = None) -> "Dictionary":
@@ -57,36 +63,54 @@ class Dictionary:
         return cls(data["freq"], data["total"])
 
     @property
-    def log_prob(self) -> dict[str, float]:
-        """log(freq / total) of every word (not of prefix entries), computed once: the route search below adds
-        these up, and math.log per candidate word was a fifth of the build's segmentation time."""
+    def log_prob(self) -> dict[str, float | None]:
+        """Every dictionary key with log(freq / total), None for a prefix entry (frequency 0), computed once: the
+        route search below adds these up, and one lookup per candidate string answers both "is it a key" and "what
+        does it score" (math.log per candidate word was a fifth of the build's segmentation time)."""
         table = self.__dict__.get("_log_prob")
         if table is None:
             log_total = self.log_total
-            table = self._log_prob = {w: math.log(f) - log_total for w, f in self.freq.items() if f}
+            table = self._log_prob = {w: (math.log(f) - log_total if f else None) for w, f in self.freq.items()}
         return table
 
     def segment(self, run: str) -> list[str]:
         """Cut a run of Han characters into words, as jieba.lcut(run, HMM=False) does: the route of dictionary words
         with the greatest sum of log(freq / total), an unknown single character counting freq 1. One pass from the
         right: the words starting at a position are found (walking the prefix entries) when every route after them
-        is already scored; ties go to the longer word, as jieba's max over (score, end) does."""
-        freq = self.freq
-        log_prob = self.log_prob
+        is already scored; ties go to the longer word, as jieba's max over (score, end) does.
+
+        Runs recur (a formula, a name, a heading): each run's words are kept, up to CACHE_RUNS runs, and a run seen
+        before costs one lookup. The keys a run consulted were recorded (`seen`) when it was first segmented, by
+        this same object, so recording stays complete: `seen` is only ever reset to collect more (a build's
+        worker unions every block's set), and a fresh set means a fresh cache."""
+        cache = self._cache
         seen = self.seen
+        if seen is not self._cache_seen:  # a new recording: its keys must all be recorded again
+            cache.clear()
+            self._cache_seen = seen
+        words = cache.get(run)
+        if words is not None:
+            return words
+        table = self.log_prob
+        absent = _ABSENT
         unknown = -self.log_total
         n = len(run)
         best = [0.0] * (n + 1)
         nxt = [0] * n
+        consulted = [] if seen is not None else None
         for idx in range(n - 1, -1, -1):
+            frag = run[idx]
+            lp = table.get(frag, absent)
+            if lp is absent:  # no dictionary word starts here: the character alone
+                best[idx] = unknown + best[idx + 1]
+                nxt[idx] = idx + 1
+                continue
             score = None
             end = idx
             i = idx
-            frag = run[idx]
-            while frag in freq:
-                if seen is not None:
-                    seen.add(frag)
-                lp = log_prob.get(frag)
+            while True:
+                if consulted is not None:
+                    consulted.append(frag)
                 if lp is not None:
                     s = lp + best[i + 1]
                     if score is None or s >= score:
@@ -95,7 +119,10 @@ class Dictionary:
                 if i >= n:
                     break
                 frag = run[idx : i + 1]
-            if score is None:  # no dictionary word starts here: the character alone
+                lp = table.get(frag, absent)
+                if lp is absent:
+                    break
+            if score is None:  # only prefix entries start here
                 score = unknown + best[idx + 1]
             best[idx] = score
             nxt[idx] = end + 1
@@ -105,6 +132,11 @@ class Dictionary:
             y = nxt[x]
             words.append(run[x:y])
             x = y
+        if consulted is not None:
+            seen.update(consulted)
+        if len(cache) >= CACHE_RUNS:
+            cache.clear()
+        cache[run] = words
         return words
 
 

@@ -267,3 +267,41 @@ def test_query_spelling_finds_the_stored_spelling(corpus_index, query, stored):
 def _ids(corpus_index, query: str) -> set[str]:
     """The paragraphs `query` matches, through search()'s own path, without translations."""
     return set(select(corpus_index, query, translate=False).paragraph_ids(corpus_index))
+
+
+# --- The build's reading is the query's reading -----------------------------------------------------------------
+
+# Text of every shape the build meets: spaced PDF Chinese, Traditional script, ligatures and circled numbers that
+# change length under NFKC, possessives, Cyrillic, supplementary-plane Han, mixed scripts touching.
+BUILD_TEXTS = [
+    "第三章  奖  励 2030 年",
+    "北約 網際網路 ＡＵＫＵＳ",
+    "ﬁne ① é e\u0301 中文",
+    "ASEAN's 东盟's 合作 don't o'neill's 中's",
+    "Ёлка ёж войны и мира",
+    "𠀀𠀁 中𠀂 x2 G20峰会 covid-19疫情",
+    "a  b\tc  d 中 1 000 人",
+]
+
+
+def test_the_build_counts_the_same_terms_as_a_full_analysis(corpus_index, full_dictionary):
+    """The index build analyses without offsets (it only counts terms): same folded text, units, words and gram
+    counts as the analysis a query and a highlight use, on tricky text and on every paragraph of the corpus."""
+    texts = BUILD_TEXTS + [p["text"] for p in corpus_index.paragraphs]
+    for text in texts:
+        full, lean = analyze(text, full_dictionary), analyze(text, full_dictionary, offsets=False)
+        assert lean.folded.text == full.folded.text, text
+        assert (lean.units, lean.adjacent, lean.words, lean.word_units) == (
+            full.units, full.adjacent, full.words, full.word_units), text
+        assert lean.gram_counts() == full.gram_counts(), text
+
+
+def test_gram_counts_hold_every_unit_and_touching_pair():
+    """Every unit, every pair of touching units (Han and Latin touch only with no gap; two Latin words across a
+    space), and a possessive's base alone and as the end of its pair."""
+    assert analyze("国China's中 g20 x", None).gram_counts() == {
+        "国": 1, "china's": 1, "中": 1, "g20": 1, "x": 1,
+        "国china's": 1, "china's中": 1, "g20 x": 1,
+        "china": 1, "国china": 1,
+    }
+    assert analyze("中国人中国", None).gram_counts() == {"中": 2, "国": 2, "人": 1, "中国": 2, "国人": 1, "人中": 1}

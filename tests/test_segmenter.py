@@ -88,3 +88,20 @@ def test_corpus_dictionary_segments_any_corpus_substring_as_the_full_dictionary(
 )
 def test_segmenter_matches_jieba_on_edge_cases(full_dictionary, jieba_tokenizer, text):
     assert full_dictionary.segment(text) == jieba_tokenizer.lcut(text, HMM=False)
+
+
+def test_a_run_segmented_again_records_its_keys_in_a_new_recording(full_dictionary):
+    """A build records the dictionary keys each block consults; a run segmented before (its words kept) must
+    still record them in a new recording, or the saved corpus dictionary would miss keys."""
+    run = "全面战略协作伙伴关系"
+    full_dictionary.seen = set()
+    try:
+        first = full_dictionary.segment(run)
+        recorded = set(full_dictionary.seen)
+        full_dictionary.seen = set()
+        assert full_dictionary.segment(run) == first
+        assert full_dictionary.seen == recorded and {"战略", "伙伴关系"} <= recorded
+        restricted = full_dictionary.restricted_to(recorded)
+        assert restricted.segment(run) == first
+    finally:
+        full_dictionary.seen = None
