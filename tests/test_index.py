@@ -274,11 +274,11 @@ def _fail_after(monkeypatch, n: int):
     real = jiaokan.indexer.writer.analyze
     calls = {"n": 0}
 
-    def failing(text, dictionary):
+    def failing(text, dictionary, **options):
         calls["n"] += 1
         if calls["n"] > n:
             raise RuntimeError("fault injected midway through the build")
-        return real(text, dictionary)
+        return real(text, dictionary, **options)
 
     monkeypatch.setattr(jiaokan.indexer.writer, "analyze", failing)
     return calls
