@@ -142,7 +142,7 @@ def _worker(block: tuple[int, int]) -> dict:
         chars = list(itertools.accumulate(folded_chars))
         return {
             "segment": segment,
-            "seen": dictionary.seen,
+            "seen": dictionary.seen & dictionary.freq.keys(),  # segment() also records characters that are no key
             "word_lengths": writer.lengths["words"],
             "gram_lengths": writer.lengths["grams"],
             "folded": str(folded_path),

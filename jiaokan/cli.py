@@ -16,6 +16,7 @@ import click
 # element-wise), and a single thread takes 30-70 ms less CPU time off every command, a one-shot lookup's most.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
+SUMMARY_VERSIONS = 12  # versions named in the summary line of `jiaokan index`
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
@@ -131,14 +132,19 @@ def index(index_path, corpus_dir, force):
         raise UserError(str(e)) from None
     except OSError as e:  # a folder the user cannot write to, a full disk
         raise UserError(f"{e.filename or path}: cannot write the index: {e.strerror or e}") from None
-    versions = ", ".join(f"{v} {n}" for v, n in report.versions.items())
+    # Each version's paragraph count, while that fits a line (an archive of thousands of documents: `jiaokan
+    # versions` lists them).
+    shown = list(report.versions.items())
+    versions = ", ".join(f"{v} {n}" for v, n in shown[:SUMMARY_VERSIONS])
+    if len(shown) > SUMMARY_VERSIONS:
+        versions += f", and {len(shown) - SUMMARY_VERSIONS:,} more: jiaokan versions"
     if report.built:
         click.echo(
-            f"built {path}: {len(report.versions)} versions, {report.paragraphs} paragraphs "
+            f"built {path}: {len(report.versions):,} versions, {report.paragraphs:,} paragraphs "
             f"in {report.seconds:.2f} s ({versions})"
         )
     else:
-        click.echo(f"{path} is up to date: {len(report.versions)} versions, {report.paragraphs} paragraphs ({versions})")
+        click.echo(f"{path} is up to date: {len(report.versions):,} versions, {report.paragraphs:,} paragraphs ({versions})")
 
 
 @main.command()

@@ -52,7 +52,8 @@ class Dictionary:
         return cls(freq, total)
 
     def restricted_to(self, keys: set[str]) -> "Dictionary":
-        return Dictionary({k: self.freq[k] for k in keys if k in self.freq}, self.total)
+        # In sorted order, so that the same corpus saves the same file whatever order its keys were recorded in.
+        return Dictionary({k: self.freq[k] for k in sorted(keys) if k in self.freq}, self.total)
 
     def save(self, path: Path) -> None:
         path.write_text(json.dumps({"total": self.total, "freq": self.freq}, ensure_ascii=False), encoding="utf-8")
@@ -109,7 +110,7 @@ class Dictionary:
             end = idx
             i = idx
             while True:
-                if consulted is not None:
+                if consulted is not None and i > idx:  # single characters: recorded with the run below
                     consulted.append(frag)
                 if lp is not None:
                     s = lp + best[i + 1]
@@ -133,6 +134,9 @@ class Dictionary:
             words.append(run[x:y])
             x = y
         if consulted is not None:
+            # Every character of the run is looked up alone: the run's characters, in one C-level update, stand
+            # for those lookups (a character that is no key is dropped by restricted_to).
+            seen.update(run)
             seen.update(consulted)
         if len(cache) >= CACHE_RUNS:
             cache.clear()

@@ -347,3 +347,25 @@ def test_a_text_that_is_not_utf8_says_how_to_convert_it(tmp_path):
     run = jiaokan("add", gbk, "--corpus", corpus, "--statement", "s", "--title", "通知", "--version", "v", "--format", "text")
     assert "not valid UTF-8" in one_line_error(run) and "iconv -f GB18030" in run.stderr
     assert not list((corpus / "texts").iterdir())  # nothing left behind
+
+
+def test_the_build_summary_of_an_archive_stays_one_short_line(tmp_path):
+    """A corpus of many documents: `jiaokan index` names the first versions and says how many more there are,
+    instead of a line as long as the catalog."""
+    corpus = tmp_path / "archive"
+    (corpus / "texts").mkdir(parents=True)
+    entries = []
+    for k in range(1, 31):
+        name = f"notice-{k:02d}"
+        (corpus / "texts" / f"{name}.txt").write_text(f"第{k}号通知\n\n本馆自即日起延长开放时间，第{k}条规定照常执行。\n",
+                                                      encoding="utf-8")
+        entries.append(f'[[statement]]\nid = "s{k:02d}"\ntitle_zh = "通知{k}"\ndate = "2020-01-01"\n')
+        entries.append(f'[[version]]\nid = "{name}"\nfile = "texts/{name}.txt"\nstatement = "s{k:02d}"\nformat = "text"\n'
+                       f'languages = ["zh"]\n')
+    (corpus / "catalog.toml").write_text("\n".join(entries), encoding="utf-8")
+    run = jiaokan("index", "--corpus", corpus)
+    assert run.returncode == 0, run.stderr
+    line = run.stdout.strip().splitlines()[-1]
+    assert "30 versions, 60 paragraphs" in line
+    assert "notice-01 2" in line and "notice-12 2" in line and "notice-13" not in line
+    assert line.endswith("and 18 more: jiaokan versions)")
