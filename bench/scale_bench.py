@@ -150,6 +150,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def _server_memory(pid: int) -> dict:
+    """The server's resident memory after the queries, and its peak (VmHWM), in MB: what serving the index costs."""
+    found = {}
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            key, _, value = line.partition(":")
+            if key in ("VmRSS", "VmHWM"):
+                found["now" if key == "VmRSS" else "peak"] = round(int(value.split()[0]) / 1024)
+    return found
+
+
 def time_server(corpus: Path, index: Path, queries) -> dict:
     port = free_port()
     proc = subprocess.Popen([JIAOKAN, "serve", "--corpus", str(corpus), "--index", str(index), "--port", str(port)],
@@ -174,7 +185,8 @@ def time_server(corpus: Path, index: Path, queries) -> dict:
             took.append(data["took_ms"])
             classes.setdefault(cls, []).append(data["took_ms"])
         return {"took_ms": summarize(took), "round_trip_ms": summarize(trip),
-                "took_ms_by_class": {c: summarize(v) for c, v in sorted(classes.items())}}
+                "took_ms_by_class": {c: summarize(v) for c, v in sorted(classes.items())},
+                "server_rss_mb": _server_memory(proc.pid)}
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -195,6 +207,7 @@ def run_one(kind: str, size: int, count: int, server: bool) -> dict:
     t = time.perf_counter()
     index.warm()
     row["open_and_warm_s"] = round(time.perf_counter() - t, 2)
+    print(f"  opened and warmed in {row['open_and_warm_s']} s", file=sys.stderr)
     row["paragraphs"] = len(index.paragraphs)
     queries = queries_for(index, count, seed=12)
     warmup = queries_for(index, 30, seed=99)
@@ -252,12 +265,14 @@ def main(argv=None) -> int:
     report["load_end"] = load()
     args.out.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
-    print("| corpus | paragraphs | build wall s | build CPU s | peak RSS MB (largest / tree) | index MB | search() p50 / p95 / p99 ms | server took_ms p50 / p95 / p99 | load before / after |")
+    print("| corpus | paragraphs | build wall s | build CPU s | peak RSS MB (largest / tree) | index MB | search() p50 / p95 / p99 ms | server took_ms p50 / p95 / p99 (peak RSS) | load before / after |")
     print("|---|---|---|---|---|---|---|---|---|")
     for r in report["runs"]:
         b, s = r["build"], r["search"]
         srv = r.get("server", {}).get("took_ms")
         srv_s = f"{srv['p50_ms']} / {srv['p95_ms']} / {srv['p99_ms']}" if srv else "-"
+        if srv:
+            srv_s += f" (RSS {r['server']['server_rss_mb'].get('peak')} MB)"
         print(f"| {r['kind']} | {r['paragraphs']:,} | {b['wall_s']} | {b['cpu_s']} | {b['peak_rss_largest_mb']} / "
               f"{b['peak_rss_tree_mb']} | {b['index_mb']} | {s['p50_ms']} / {s['p95_ms']} / {s['p99_ms']} | {srv_s} | "
               f"{r['load_before']} / {r['load_after']} |")
@@ -268,6 +283,7 @@ def main(argv=None) -> int:
               f"{s['p50_ms']} / {s['p95_ms']} / {s['p99_ms']} | | |")
     for r in report["runs"]:
         print(f"\n## {r['kind']} {r['paragraphs']:,}: index files (MB)\n")
+        print(f"opened and warmed in {r['open_and_warm_s']} s; search() CPU {r['search_cpu_s']} s for the queries\n")
         print(", ".join(f"{k} {v}" for k, v in r["build"]["files_mb"].items()))
         print("\nsearch() by class (p50 / p95 / p99 ms): " + "; ".join(
             f"{c} {v['p50_ms']} / {v['p95_ms']} / {v['p99_ms']} (n={v['queries']})" for c, v in r["search_by_class"].items()))
