@@ -52,6 +52,12 @@ def _self_overlapping(literal: str) -> bool:
     return any(literal[:k] == literal[-k:] for k in range(1, len(literal)))
 
 
+def provable(a: Analysis) -> bool:
+    """Whether term frequencies can prove (and count) the analysed string (Engine._proven_counts): two units or
+    more, every one touching the next, all Han characters or all Latin words."""
+    return len(a.units) > 1 and all(a.adjacent) and (all(a.han) or not any(a.han))
+
+
 def _frozen(a: np.ndarray) -> np.ndarray:
     a.flags.writeable = False  # results are shared through the cache: nothing may change them in place
     return a
@@ -495,7 +501,7 @@ class Engine:
         keep = np.zeros(len(candidates), dtype=bool)
         todo = np.arange(len(candidates))
         counts = None
-        if all_han and len(candidates) >= PROOF_MIN_CANDIDATES:
+        if provable(a) and len(candidates) >= PROOF_MIN_CANDIDATES:
             # Try the proof on a sample first: where it proves little (a string whose characters recur in every
             # paragraph), probing every character costs more than it saves.
             step = max(1, len(candidates) // PROOF_SAMPLE)
@@ -537,24 +543,36 @@ class Engine:
         return keep
 
     def _proven(self, a: Analysis, candidates: np.ndarray, pair_tfs: dict[str, np.ndarray]) -> np.ndarray:
-        """Candidates that surely hold the Han string, from term frequencies alone (see _proven_counts)."""
+        """Candidates that surely hold the string, from term frequencies alone (see _proven_counts)."""
         return self._proven_counts(a, candidates, pair_tfs) >= 0
 
-    def _proven_counts(self, a: Analysis, candidates: np.ndarray, pair_tfs: dict[str, np.ndarray]) -> np.ndarray:
-        """For each candidate, how many times it holds the Han string c1..cn where term frequencies alone prove
-        it, else -1. Where every occurrence of c_k is followed by c_k+1 (tf(c_k c_k+1) = tf(c_k)), an occurrence
-        of c_k extends to the right; where every occurrence is preceded by c_k-1, to the left. If, from c_j, it
-        extends right up to c_n and left down to c_1, the string stands at every c_j, and each of its occurrences
-        has one c_j in that place: it occurs tf(c_j) times. (Exact: what is not proven is checked.)"""
+    def _proven_counts(self, a: Analysis, candidates: np.ndarray, pair_tfs: dict[str, np.ndarray],
+                       unit_tfs: dict[str, np.ndarray] | None = None) -> np.ndarray:
+        """For each candidate, how many times it holds the string c1..cn (units that all touch, `provable`) where
+        term frequencies alone prove it, else -1. Where every occurrence of c_k is followed by c_k+1
+        (tf(c_k c_k+1) = tf(c_k)), an occurrence of c_k extends to the right; where every occurrence is preceded
+        by c_k-1, to the left. If, from c_j, it extends right up to c_n and left down to c_1, the string stands at
+        every c_j, and each of its occurrences has one c_j in that place: it occurs tf(c_j) times. (Exact: what is
+        not proven is checked.)
+
+        Latin words too: a word's tf also counts the word with a possessive or contraction (asean's counts as
+        asean), and a pair's counts the first word as written followed by the second with or without one
+        (search/analysis.py gram_counts), which is find_exact's rule for the phrase's last word. A word followed
+        by its pair partner in every place it stands is then as written in every place, so a proof never passes
+        through a word with an ending except at the end, where find_exact accepts it. `unit_tfs`: frequencies of
+        units already at hand for these candidates (not probed again)."""
         units = a.units
         n = len(units)
         unit_tf = {}
         for u in dict.fromkeys(units):
+            if unit_tfs is not None and u in unit_tfs:
+                unit_tf[u] = unit_tfs[u]
+                continue
             budget.check()
             unit_tf[u] = self.probe("grams", u, candidates)[1]
         pair = []
         for k in range(n - 1):
-            gram = units[k] + units[k + 1]
+            gram = a.gram(k)
             if gram not in pair_tfs:  # the term read rather than probed: its frequencies are probed now
                 pair_tfs[gram] = self.probe("grams", gram, candidates)[1]
             pair.append(pair_tfs[gram])

@@ -13,11 +13,12 @@ query is counted paragraph by paragraph with the spans deduplicated, as the conc
 """
 from __future__ import annotations
 
+import threading
 from itertools import repeat
 
 import numpy as np
 
-from jiaokan.search.engine import Result, _self_overlapping, common
+from jiaokan.search.engine import Result, _self_overlapping, common, provable
 from jiaokan.search.matching import chain_terms, find_exact
 from jiaokan.search.spans import folded_occurrences
 
@@ -51,33 +52,58 @@ def occurrence_counts(index, docnums: np.ndarray, clauses: list) -> np.ndarray:
     if readings is None:
         return np.fromiter((len(folded_occurrences(folded[int(d)], clauses)) for d in docnums), dtype=np.int64,
                            count=len(docnums))
-    counts = np.zeros(len(docnums), dtype=np.int64)
     if not len(docnums):
-        return counts
+        return np.zeros(0, dtype=np.int64)
     text, starts, ends = engine.folded_bounds or (None, None, None)
-    for r in readings:
-        terms = chain_terms(r)
-        if len(terms) == 1 and (len(r.units) == 1 or (all(r.han) and all(r.adjacent))):
-            found = engine.frequencies("grams", terms[0])
-            ia, ib = common(docnums, found.ids)
-            counts[ia] += found.score[ib].astype(np.int64)
-            continue
-        key = ("occurrences", tuple(r.units), tuple(r.adjacent))
-        found = engine.cache.get(key)
-        if found is None:
-            holding = engine.holding(r)
-            found = engine.cache.get(key)  # confirming a Han string counts it too (search/engine.py _confirm)
-        if found is None:
-            ia, _ = common(docnums, holding)
-            if len(ia) * 4 >= len(holding):
-                # Most of the paragraphs that hold it are counted here: count them all, once per opened index (the
-                # same strings and translation targets come back query after query).
-                found = engine.cache.put(key, _counted(engine, r, holding, text, starts, ends))
-            else:  # a few of many (another clause narrows the query): count just those
-                found = _counted(engine, r, docnums[ia], text, starts, ends)
-        ia, ib = common(docnums, found.ids)
-        counts[ia] += found.score[ib].astype(np.int64)
-    return counts
+    # Each reading's counts are added into a scratch array over the index, read at `docnums` once at the end (a
+    # reading's documents and the query's are mostly the same large sets: no intersection per reading).
+    acc = _accumulator(engine.size)
+    added = []
+    try:
+        for r in readings:
+            found = _reading_counts(engine, r, docnums, text, starts, ends)
+            acc[found.ids] += found.score
+            added.append(found.ids)
+        return acc[docnums].astype(np.int64)
+    finally:
+        for ids in added:
+            acc[ids] = 0
+
+
+_scratch = threading.local()
+# Below this many paragraphs a Latin phrase is counted by the matcher alone (probing its words costs more).
+PROOF_MIN_DOCS = 16
+
+
+def _accumulator(size: int) -> np.ndarray:
+    """This thread's all-zero float64 array of at least `size` entries (the caller sets entries and zeroes them)."""
+    acc = getattr(_scratch, "acc", None)
+    if acc is None or len(acc) < size:
+        acc = _scratch.acc = np.zeros(size, dtype=np.float64)
+    return acc
+
+
+def _reading_counts(engine, r, docnums: np.ndarray, text, starts, ends) -> Result:
+    """The occurrences of one reading in paragraphs it stands in: all of them, or at least those of `docnums`."""
+    terms = chain_terms(r)
+    if len(terms) == 1:
+        # One unit, or two touching ones: the term's frequency is the count (find_exact's rule is the index's,
+        # search/analysis.py gram_counts; the engine takes the term's documents as the string's, exact()).
+        return engine.frequencies("grams", terms[0])
+    key = ("occurrences", tuple(r.units), tuple(r.adjacent))
+    found = engine.cache.get(key)
+    if found is None:
+        holding = engine.holding(r)
+        found = engine.cache.get(key)  # confirming a Han string counts it too (search/engine.py _confirm)
+    if found is None:
+        ia, _ = common(docnums, holding)
+        if len(ia) * 4 >= len(holding):
+            # Most of the paragraphs that hold it are counted here: count them all, once per opened index (the
+            # same strings and translation targets come back query after query).
+            found = engine.cache.put(key, _counted(engine, r, holding, text, starts, ends))
+        else:  # a few of many (another clause narrows the query): count just those
+            found = _counted(engine, r, docnums[ia], text, starts, ends)
+    return found
 
 
 def _counted(engine, r, docs: np.ndarray, text, starts, ends) -> Result:
@@ -85,7 +111,15 @@ def _counted(engine, r, docs: np.ndarray, text, starts, ends) -> Result:
     literal = "".join(r.units)
     if all(r.han) and all(r.adjacent) and text is not None and not _self_overlapping(literal):
         counted = map(text.count, repeat(literal), starts[docs].tolist(), ends[docs].tolist())
-    else:
-        folded = engine.folded
-        counted = (len(find_exact(folded[d], r)) for d in docs.tolist())
+        return Result(docs, np.fromiter(counted, dtype=np.float32, count=len(docs)))
+    folded = engine.folded
+    if provable(r) and len(docs) >= PROOF_MIN_DOCS:
+        # A Latin phrase (or a Han string that overlaps itself): where term frequencies prove it they count it
+        # (Engine._proven_counts); the matcher counts the rest.
+        counts = engine._proven_counts(r, docs, {}).astype(np.float32)
+        todo = np.flatnonzero(counts < 0)
+        counts[todo] = np.fromiter((len(find_exact(folded[d], r)) for d in docs[todo].tolist()), dtype=np.float32,
+                                   count=len(todo))
+        return Result(docs, counts)
+    counted = (len(find_exact(folded[d], r)) for d in docs.tolist())
     return Result(docs, np.fromiter(counted, dtype=np.float32, count=len(docs)))
