@@ -30,7 +30,7 @@ from jiaokan.search import budget
 from jiaokan.search.analysis import Analysis
 from jiaokan.search.index import CorpusIndex
 from jiaokan.search.matching import chain_terms, holds_exact
-from jiaokan.search.postings import FIELDS, PostingArrays, block_bases, read_lengths
+from jiaokan.search.postings import FIELDS, MAX_BLOCK, PostingArrays, block_bases, read_lengths
 
 K1 = 1.2
 B = 0.75
@@ -136,10 +136,30 @@ def _positions(size: int) -> np.ndarray:
     return positions
 
 
+def _slots(size: int) -> np.ndarray:
+    """This thread's int32 scratch array of at least `size` entries, all -1 (callers set entries and reset them)."""
+    slots = getattr(_scratch, "slots", None)
+    if slots is None or len(slots) < size:
+        slots = _scratch.slots = np.full(size, -1, dtype=np.int32)
+    return slots
+
+
+def _block_tfs(size: int) -> np.ndarray:
+    """This thread's all-zero uint16 scratch array of at least `size` entries (callers set entries and clear them)."""
+    tfs = getattr(_scratch, "block_tfs", None)
+    if tfs is None or len(tfs) < size:
+        tfs = _scratch.block_tfs = np.zeros(size, dtype=np.uint16)
+    return tfs
+
+
 def common(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Positions in `a` and in `b` (both sorted, unique) of the document numbers both hold."""
     if not len(a) or not len(b):
         return _EMPTY_IDS, _EMPTY_IDS
+    if len(a) == len(b) and a[0] == b[0] and a[-1] == b[-1] and np.array_equal(a, b):
+        # The same documents (a term and the string it spells, a string and its words): no search at all.
+        every = np.arange(len(a))
+        return every, every
     small, large, swapped = (a, b, False) if len(a) <= len(b) else (b, a, True)
     if len(small) * 16 < len(large):
         # One much smaller: binary search of each of its numbers in the larger.
@@ -148,17 +168,16 @@ def common(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         hit = large[pos] == small
         ps, pl = np.flatnonzero(hit), pos[hit]
     else:
-        # Similar sizes: mark the larger's numbers, and where each stands, in scratch arrays (linear, and no pass
-        # over the whole index).
-        size = int(max(large[-1], small[-1])) + 1
-        marks, positions = _marks(size), _positions(size)
-        marks[large] = True
-        positions[large] = np.arange(len(large), dtype=np.int32)
+        # Similar sizes: write where each of the larger's numbers stands into a scratch array (-1 elsewhere) and
+        # read it at the smaller's (linear, and no pass over the whole index).
+        slots = _slots(int(max(large[-1], small[-1])) + 1)
+        slots[large] = np.arange(len(large), dtype=np.int32)
         try:
-            ps = np.flatnonzero(marks[small])
+            found = slots[small]
         finally:
-            marks[large] = False
-        pl = positions[small[ps]]
+            slots[large] = -1
+        ps = np.flatnonzero(found >= 0)
+        pl = found[ps]
     return (pl, ps) if swapped else (ps, pl)
 
 
@@ -385,12 +404,26 @@ class Engine:
             local = arrays.find(field, term)
             if local is not None:
                 block_ids, block_tfs = local
-                wanted = (ids[lo:hi] - arrays.base).astype(block_ids.dtype)
-                pos = np.searchsorted(block_ids, wanted)
-                pos[pos == len(block_ids)] = 0
-                hit = block_ids[pos] == wanted
-                present[lo:hi] = hit
-                tfs[lo:hi][hit] = block_tfs[pos[hit]]
+                m, n = len(block_ids), hi - lo
+                wanted = (ids[lo:hi] - arrays.base).astype(np.intp)
+                if n * (math.log2(m + 1) - 1.5) > 3 * m:
+                    # Many documents against the block's postings: spread the term's frequencies over a scratch
+                    # array of the block's numbers (a frequency is at least 1) and read them at the documents'.
+                    spread = _block_tfs(MAX_BLOCK)
+                    local_ids = block_ids.astype(np.intp)
+                    spread[local_ids] = block_tfs
+                    try:
+                        found = spread[wanted]
+                    finally:
+                        spread[local_ids] = 0
+                    present[lo:hi] = found > 0
+                    tfs[lo:hi] = found
+                else:
+                    pos = np.searchsorted(block_ids, wanted.astype(block_ids.dtype))
+                    pos[pos == m] = 0
+                    hit = block_ids[pos] == wanted
+                    present[lo:hi] = hit
+                    tfs[lo:hi][hit] = block_tfs[pos[hit]]
             elif arrays.maybe_rare(field, term):
                 found = self._whoosh_postings(arrays, field, term)
                 if found is not None:

@@ -169,3 +169,18 @@ def test_occurrence_totals_are_the_concordance_lines(corpus_index, dense):
             lines = concordance(index, q)
             assert page.totals.occurrences == lines.total, q
             assert page.facets["version_occurrences"] == lines.by_version, q
+
+
+def test_probe_agrees_with_the_postings(dense):
+    # probe() finds a term's frequencies for given documents by binary search or, for many documents, through a
+    # scratch array of the block's numbers: either way what reading the postings says.
+    engine = dense.engine
+    rng = np.random.default_rng(4)
+    for term in ["联", "合国", "中方", "一", "春夏", "联合国作际中方"]:
+        ids, tfs = engine.postings("grams", term)
+        truth = dict(zip(ids.tolist(), tfs.tolist()))
+        for size in [1, 5, 40, engine.size // 2, engine.size]:
+            wanted = np.unique(rng.integers(0, engine.size, size)).astype(E.IDS)
+            present, found = engine.probe("grams", term, wanted)
+            assert present.tolist() == [int(d) in truth for d in wanted.tolist()], (term, size)
+            assert found[present].tolist() == [truth[int(d)] for d in wanted[present].tolist()], (term, size)
