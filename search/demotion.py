@@ -25,15 +25,17 @@ def demoted_positions(ids: np.ndarray, d: Demotion) -> np.ndarray:
     return common(ids, d.ids)[0]
 
 
-def match_kinds(ids: np.ndarray, demotions: list[Demotion]) -> np.ndarray:
+def match_kinds(ids: np.ndarray, demotions: list[Demotion], positions: list[np.ndarray] | None = None) -> np.ndarray:
     """For each of the matching documents `ids`, the index into MATCHES of how it matches: translation where any
     clause matches only through an equivalent, else words where any matches loosely, else exact (every clause as
-    typed)."""
+    typed). `positions`: each demotion's demoted_positions in `ids`, when already at hand."""
+    if positions is None:
+        positions = [demoted_positions(ids, d) for d in demotions]
     kinds = np.zeros(len(ids), dtype=np.int8)
-    for d in demotions:
+    for d, at in zip(demotions, positions):
         if d.kind == WORDS:
-            kinds[demoted_positions(ids, d)] = 1
-    for d in demotions:
+            kinds[at] = 1
+    for d, at in zip(demotions, positions):
         if d.kind == TRANSLATION:
-            kinds[demoted_positions(ids, d)] = 2
+            kinds[at] = 2
     return kinds

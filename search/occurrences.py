@@ -3,12 +3,13 @@ occurrences the concordance lists (search/spans.exact_occurrences is the rule), 
 
 Each distinct reading of the clauses (the query's own, not negated, and the equivalents that found something) is
 counted where it stands: two different readings never share an occurrence, so their counts add up. A reading that is
-one unit or one touching pair (a Han character or pair, a Latin word) is counted from the index's term frequencies: a
-pair's frequency is the number of places the two stand side by side, which is the number of (overlapping)
-occurrences; a Latin word's counts the word and the word with a possessive or contraction, which is where
-find_exact finds it. A longer reading is counted only in the paragraphs that hold it (the engine's confirmed
-documents), a Han string by str.count in its slice of the folded text where it cannot overlap itself, anything else
-by the matcher. Readings that differ only in spacing (human rights, human-rights) can share occurrences: such a
+one unit or one touching pair (a Han character or pair, a Latin word, two Latin words) is counted from the index's
+term frequencies: a pair's frequency is the number of places the two stand side by side, which is the number of
+(overlapping) occurrences; a Latin word's counts the word and the word with a possessive or contraction, which is
+where find_exact finds it. A longer reading is counted only in the paragraphs that hold it (the engine's confirmed
+documents), a Han string by str.count in its slice of the folded text where it cannot overlap itself; a Latin phrase
+(or a Han string that overlaps itself) from term frequencies where they prove it (search/engine.py _proven_counts),
+by the matcher elsewhere; anything else by the matcher. Readings that differ only in spacing (human rights, human-rights) can share occurrences: such a
 query is counted paragraph by paragraph with the spans deduplicated, as the concordance does.
 """
 from __future__ import annotations
@@ -57,6 +58,12 @@ def occurrence_counts(index, docnums: np.ndarray, clauses: list) -> np.ndarray:
     text, starts, ends = engine.folded_bounds or (None, None, None)
     # Each reading's counts are added into a scratch array over the index, read at `docnums` once at the end (a
     # reading's documents and the query's are mostly the same large sets: no intersection per reading).
+    if len(readings) == 1:
+        found = _reading_counts(engine, readings[0], docnums, text, starts, ends)
+        counts = np.zeros(len(docnums), dtype=np.int64)
+        ia, ib = common(docnums, found.ids)  # often the same documents: no search (search/engine.py common)
+        counts[ia] = found.score[ib]
+        return counts
     acc = _accumulator(engine.size)
     added = []
     try:
@@ -76,10 +83,11 @@ PROOF_MIN_DOCS = 16
 
 
 def _accumulator(size: int) -> np.ndarray:
-    """This thread's all-zero float64 array of at least `size` entries (the caller sets entries and zeroes them)."""
+    """This thread's all-zero float32 array of at least `size` entries (the caller sets entries and zeroes them;
+    float32 holds whole numbers exactly up to 2**24, far above a paragraph's occurrences)."""
     acc = getattr(_scratch, "acc", None)
     if acc is None or len(acc) < size:
-        acc = _scratch.acc = np.zeros(size, dtype=np.float64)
+        acc = _scratch.acc = np.zeros(size, dtype=np.float32)
     return acc
 
 

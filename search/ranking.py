@@ -17,14 +17,16 @@ PROXIMITY_WINDOW = 20
 TIER = 1e6
 
 
-def rank_key(matched: Result, demotions: list[Demotion]) -> np.ndarray:
+def rank_key(matched: Result, demotions: list[Demotion], positions: list[np.ndarray] | None = None) -> np.ndarray:
     """Score less a tier for each loose match (a string's words apart, another form of a word, words not
     together as typed): such paragraphs rank below every paragraph matching exactly (scores stay far below
     TIER). A paragraph that lacks a clause altogether, as in an OR, is not demoted for it. One key per document
-    of `matched`, in its order."""
+    of `matched`, in its order. `positions`: each demotion's demoted_positions in matched.ids, when at hand."""
+    if positions is None:
+        positions = [demoted_positions(matched.ids, d) for d in demotions]
     key = matched.score.astype(np.float64)
-    for d in demotions:
-        key[demoted_positions(matched.ids, d)] -= TIER
+    for at in positions:
+        key[at] -= TIER
     return key
 
 

@@ -19,7 +19,7 @@ import numpy as np
 
 from jiaokan.search import query_parser as P
 from jiaokan.search.clauses import MAX_QUERY_CHARS, Clause, query_clauses
-from jiaokan.search.demotion import EXACT, MATCHES, match_kinds
+from jiaokan.search.demotion import EXACT, MATCHES, demoted_positions, match_kinds
 from jiaokan.search.engine import Result
 from jiaokan.search.errors import BadQuery
 from jiaokan.search.evaluation import Negated, evaluate
@@ -58,6 +58,11 @@ class Selection:
     expansion_clauses: list[Clause]
     repairs: list[P.Repair] = field(default_factory=list)  # what the parser mended in what was typed
     has_text: bool = True  # False for a query of filters only
+    unfiltered: bool = False  # True: keep, by_version and by_lang are all True (no filter, match="all")
+
+    def kept(self, values: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """values[mask] for one of keep, by_version, by_lang (values itself where no filter is set: no copy)."""
+        return values if self.unfiltered else values[mask]
 
     def occurrence_clauses(self) -> list[Clause]:
         """What the query's occurrences are of (search/spans.exact_occurrences): its own clauses that are not
@@ -144,7 +149,9 @@ def select(
     else:
         raise BadQuery("the query is empty")
     ids = matched.ids
-    kinds = match_kinds(ids, demotions)
+    # Where each demotion's documents stand among the matches: found once, for the match kinds and the rank key.
+    demoted = [demoted_positions(ids, d) for d in demotions]
+    kinds = match_kinds(ids, demotions, demoted)
     version_ok = engine.value_filter("version", versions, ids) if versions else None
     lang_ok = engine.value_filter("lang", [lang], ids) if lang else None
     section_ok = engine.value_filter("section", [section], ids) if section else None
@@ -155,8 +162,9 @@ def select(
     by_version = base if lang_ok is None else base & lang_ok
     keep = by_lang if lang_ok is None else by_lang & lang_ok
     return Selection(
-        query, Filters(versions, lang, section), matched, keep, rank_key(matched, demotions), kinds, by_version,
-        by_lang, clauses, expansions, expansion_clauses, parsed.repairs, parsed.tree is not None,
+        query, Filters(versions, lang, section), matched, keep, rank_key(matched, demotions, demoted), kinds,
+        by_version, by_lang, clauses, expansions, expansion_clauses, parsed.repairs, parsed.tree is not None,
+        unfiltered=not (versions or lang or section or match == EXACT),
     )
 
 
@@ -203,7 +211,7 @@ def search(
                  repair=repair)
     engine = index.engine
 
-    ids, key = sel.ids, sel.key[sel.keep]
+    ids, key = sel.kept(sel.matched.ids, sel.keep), sel.kept(sel.key, sel.keep)
     total_paragraphs = len(ids)
     # Collapsed, a passage is one result: its best-ranked version (search/engine.py top_of_groups).
     total = engine.count_groups(ids) if collapse else total_paragraphs
@@ -242,18 +250,19 @@ def search(
         filters=sel.filters,
         repairs=[RepairMade(**r.describe()) for r in sel.repairs],
     )
-    facets = {"version": engine.counts("version", sel.matched.ids[sel.by_version]),
-              "lang": engine.counts("lang", sel.matched.ids[sel.by_lang])}
+    facets = {"version": engine.counts("version", sel.kept(sel.matched.ids, sel.by_version)),
+              "lang": engine.counts("lang", sel.kept(sel.matched.ids, sel.by_lang))}
     # Occurrences, paragraphs and passages, each counted as what it is; the version facet in occurrences too (over
     # the facet's own paragraphs, every filter but the version's).
-    counted = sel.matched.ids[sel.by_version]
+    counted = sel.kept(sel.matched.ids, sel.by_version)
     per_doc = occurrence_counts(index, counted, sel.occurrence_clauses()) if sel.has_text else np.zeros(
         len(counted), dtype=np.int64)
     version_codes = engine.codes["version"][1][counted]
     by_version = np.bincount(version_codes, weights=per_doc, minlength=len(engine.codes["version"][0]))
     facets["version_occurrences"] = dict(zip(engine.codes["version"][0], by_version.astype(np.int64).tolist()))
     passages = total if collapse else engine.count_groups(ids)
-    totals = Totals(occurrences=int(per_doc[sel.keep[sel.by_version]].sum()), paragraphs=total_paragraphs,
+    kept_counts = per_doc if sel.unfiltered else per_doc[sel.keep[sel.by_version]]
+    totals = Totals(occurrences=int(kept_counts.sum()), paragraphs=total_paragraphs,
                     passages=passages)
     suggestions = None
     if suggest and not total and sel.has_text:
