@@ -29,7 +29,7 @@ import numpy as np
 from jiaokan.search import budget
 from jiaokan.search.analysis import Analysis
 from jiaokan.search.index import CorpusIndex
-from jiaokan.search.matching import chain_terms, holds_exact
+from jiaokan.search.matching import chain_terms, find_exact, holds_exact
 from jiaokan.search.postings import FIELDS, MAX_BLOCK, PostingArrays, block_bases, read_lengths
 
 K1 = 1.2
@@ -56,6 +56,11 @@ def provable(a: Analysis) -> bool:
     """Whether term frequencies can prove (and count) the analysed string (Engine._proven_counts): two units or
     more, every one touching the next, all Han characters or all Latin words."""
     return len(a.units) > 1 and all(a.adjacent) and (all(a.han) or not any(a.han))
+
+
+def _count_exact(text: str, a: Analysis) -> int:
+    """Occurrences of the analysed string in the folded `text` (find_exact's), 0 found quickly where it is absent."""
+    return len(find_exact(text, a)) if holds_exact(text, a) else 0
 
 
 def _frozen(a: np.ndarray) -> np.ndarray:
@@ -557,6 +562,18 @@ class Engine:
             docs = candidates[todo]
             counts[todo] = np.fromiter(map(text.count, repeat(literal), starts[docs].tolist(), ends[docs].tolist()),
                                        dtype=np.int64, count=len(docs))
+            keep = counts > 0
+            self.cache.put(("occurrences", tuple(a.units), tuple(a.adjacent)),
+                           Result(candidates[keep], counts[keep].astype(np.float32)))
+            return keep
+        if counts is not None and not any(a.han):
+            # A Latin phrase the proof has counted where it could: the matcher counts the candidates it left
+            # (holds_exact first, quick where the phrase is absent), and the counts are kept for search's totals
+            # as a Han string's are (the same counts search/occurrences.py would make, without probing again).
+            folded = self.folded
+            docs = candidates[todo]
+            counts[todo] = np.fromiter((_count_exact(folded[i], a) for i in docs.tolist()), dtype=np.int64,
+                                       count=len(docs))
             keep = counts > 0
             self.cache.put(("occurrences", tuple(a.units), tuple(a.adjacent)),
                            Result(candidates[keep], counts[keep].astype(np.float32)))

@@ -23,7 +23,7 @@ PHRASES = ["the russian federation", "russian federation", "of the", "the sco is
 WORDS = ["the", "russian", "federation", "of", "sco", "is", "council", "member", "states"]
 ENDED = ["federation's", "russian's", "sco's", "isn't", "the's"]
 SPACES = [" "] * 12 + ["  ", "\t"]
-PARAGRAPHS = 400
+PARAGRAPHS = 1000
 
 
 def _paragraphs(rng: random.Random) -> list[str]:
@@ -124,3 +124,19 @@ def test_totals_with_other_clauses_and_translations(latin):
         lines = concordance(latin, q)
         assert page.totals.occurrences == lines.total, q
         assert page.facets["version_occurrences"] == lines.by_version, q
+
+
+def test_confirming_a_phrase_keeps_its_counts(latin):
+    # Confirming a Latin phrase of three words or more on many candidates counts it too (proof, then the
+    # matcher): the counts kept for search's totals are find_exact's, paragraph by paragraph.
+    engine = latin.engine
+    for q in ["the russian federation", "the sco is", "federation of the", "is the sco"]:
+        engine.cache.clear()
+        a = analyze(q, None)
+        held = engine.holding(a)
+        kept = engine.cache.get(("occurrences", tuple(a.units), tuple(a.adjacent)))
+        assert kept is not None, q
+        assert kept.ids.tolist() == held.tolist(), q
+        expected = _rule_counts(latin, q)
+        ids = latin.paragraphs.strings("id")
+        assert {ids[int(d)]: int(n) for d, n in zip(kept.ids, kept.score)} == expected, q
