@@ -3,8 +3,10 @@ for the nearest spellings a search with no hits suggests."""
 from __future__ import annotations
 
 import bisect
+import re
 import weakref
 
+_ASCII_WORD = re.compile(rb"^[0-9A-Za-z]+$", re.M)  # an ASCII letters-and-digits term, one term per line
 MAX_PREFIX_WORDS = 200  # a prefix stands for at most this many words (the first in alphabetical order)
 
 _cache: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
@@ -17,9 +19,7 @@ def latin_words(index) -> list[str]:
     if words is None:
         found = set()
         for block in engine.blocks:
-            for term in block.index.get("grams", {}):
-                if term.isascii() and term.isalnum():
-                    found.add(term)
+            found.update(block.terms("grams", _ASCII_WORD))
         words = _cache[engine] = sorted(found)
     return words
 
