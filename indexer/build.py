@@ -113,10 +113,16 @@ def _intact(index_path: Path, meta: dict) -> bool:
 
 
 def _build(index_path, corpus_dir, catalog, fingerprint, progress, started) -> BuildReport:
-    paragraphs = corpus_paragraphs(catalog)
-    passages = collate(catalog, paragraphs)  # sets each paragraph's passage
     user_dict = corpus_dir / USER_DICT
-    dictionary = Dictionary.jieba_default(user_dict if user_dict.exists() else None)
+    loaded: list[Dictionary] = []
+
+    def load_dictionary() -> None:
+        loaded.append(Dictionary.jieba_default(user_dict if user_dict.exists() else None))
+
+    # jieba's dictionary (2.5 s) loads here while a large corpus is read in other processes.
+    paragraphs = corpus_paragraphs(catalog, meanwhile=load_dictionary)
+    dictionary = loaded[0]
+    passages = collate(catalog, paragraphs)  # sets each paragraph's passage
 
     def translations(corpus_words: set[str]) -> dict:
         return build_translations(corpus_dir, paragraphs, passages, dictionary, corpus_words)

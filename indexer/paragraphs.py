@@ -3,8 +3,18 @@
 The version's format picks a generic reader (indexer/readers.py), which cuts the text into blocks and drops what
 the catalog names as furniture; indexer/structure.py labels titles, headings, sections and closing lines and
 joins paragraphs a page break split; here each paragraph gets its id, sequence number and language.
+
+A large corpus is read on every core: a pool of processes reads one document (version) per task and the results
+are taken in catalog order, so the paragraphs and their order are those of a serial read (and so are the document
+numbers the index gives them). Reading was 2.2 s per 20k paragraphs in the build's parent, before any worker ran.
 """
 from __future__ import annotations
+
+import multiprocessing
+import operator
+import os
+from collections.abc import Callable
+from dataclasses import fields
 
 from jiaokan.indexer.catalog import Catalog, Version, read_version_text
 from jiaokan.indexer.errors import CorpusError
@@ -14,6 +24,12 @@ from jiaokan.indexer.records import Paragraph
 from jiaokan.indexer.structure import PREAMBLE, Draft, join_broken_paragraphs, structure
 
 __all__ = ["PREAMBLE", "Draft", "corpus_paragraphs", "join_broken_paragraphs", "read_drafts", "read_paragraphs"]
+
+# A corpus with fewer bytes of text than this is read in this process: starting a pool costs more than it saves
+# (the bundled corpus is under 100 kB).
+PARALLEL_READ_BYTES = 2_000_000
+
+_versions: list[Version] = []  # set in the parent before forking: the versions the pool reads, by position
 
 
 def read_drafts(text: str, version: Version) -> list[Draft]:
@@ -65,6 +81,51 @@ def _check_languages(version: Version, drafts: list[Draft], langs: list[str]) ->
         )
 
 
-def corpus_paragraphs(catalog: Catalog) -> list[Paragraph]:
-    """All paragraphs of all versions, in catalog order."""
-    return [p for version in catalog.versions.values() for p in read_paragraphs(version)]
+def corpus_paragraphs(
+    catalog: Catalog,
+    *,
+    workers: int | None = None,
+    threshold: int = PARALLEL_READ_BYTES,
+    meanwhile: Callable[[], object] | None = None,
+) -> list[Paragraph]:
+    """All paragraphs of all versions, in catalog order. A corpus of at least `threshold` bytes of text is read by
+    `workers` processes (default: one per core), a document per task, the results taken in catalog order: the
+    same paragraphs in the same order as a serial read, and the same first error. `meanwhile`, if given, is called
+    in this process while they read (the build loads its dictionary then)."""
+    versions = list(catalog.versions.values())
+    if workers is None:
+        workers = os.cpu_count() or 1
+    if workers < 2 or len(versions) < 2 or _text_bytes(versions) < threshold:
+        paragraphs = [p for version in versions for p in read_paragraphs(version)]
+        if meanwhile is not None:
+            meanwhile()
+        return paragraphs
+    _versions[:] = versions
+    try:
+        with multiprocessing.get_context("fork").Pool(min(workers, len(versions))) as pool:
+            # Tasks of a few documents: fewer messages, and still enough tasks to keep every process busy.
+            chunk = max(1, min(16, len(versions) // (workers * 8)))
+            read = pool.imap(_read_version, range(len(versions)), chunksize=chunk)
+            if meanwhile is not None:
+                meanwhile()
+            return [Paragraph(*row) for rows in read for row in rows]
+    finally:
+        _versions.clear()
+
+
+_FIELDS = operator.attrgetter(*(f.name for f in fields(Paragraph)))
+
+
+def _read_version(i: int) -> list[tuple]:
+    """A version's paragraphs as tuples of their fields, which cross the pipe faster than the records."""
+    return [_FIELDS(p) for p in read_paragraphs(_versions[i])]
+
+
+def _text_bytes(versions: list[Version]) -> int:
+    total = 0
+    for version in versions:
+        try:
+            total += version.path.stat().st_size
+        except OSError:
+            pass  # read_paragraphs says what is wrong with it
+    return total

@@ -452,3 +452,33 @@ def test_un_reader_without_a_cover_letter_is_a_corpus_error(catalog: Catalog) ->
         read_drafts("联合声明\n\n二〇二二年二月四日于北京\n", catalog.version("un"))
     with pytest.raises(CorpusError, match="cover letter"):
         read_drafts("给秘书长的信\n\n联合声明\n\n二〇二二年二月四日于北京\n", catalog.version("un"))
+
+
+def _many_documents(catalog: Catalog, copies: int) -> Catalog:
+    """The bundled versions listed `copies` times under new ids: a corpus of many documents."""
+    versions = {
+        f"{v.id}-c{k}": dataclasses.replace(v, id=f"{v.id}-c{k}") for k in range(copies) for v in catalog.versions.values()
+    }
+    return dataclasses.replace(catalog, versions=versions)
+
+
+def test_a_corpus_read_in_parallel_gives_the_serial_paragraphs_in_order(catalog: Catalog) -> None:
+    many = _many_documents(catalog, 6)
+    serial = corpus_paragraphs(many, workers=1)
+    called = []
+    parallel = corpus_paragraphs(many, workers=2, threshold=0, meanwhile=lambda: called.append(True))
+    assert called == [True]
+    assert parallel == serial  # every field of every paragraph, in corpus order
+    assert len(serial) == 6 * len(corpus_paragraphs(catalog))
+
+
+def test_a_corpus_read_in_parallel_reports_the_first_bad_document(catalog: Catalog, tmp_path: Path) -> None:
+    many = _many_documents(catalog, 4)
+    ids = list(many.versions)
+    for vid, name in ((ids[7], "missing-a.txt"), (ids[15], "missing-b.txt")):
+        many.versions[vid] = dataclasses.replace(many.versions[vid], path=tmp_path / name)
+    with pytest.raises(CorpusError) as serial:
+        corpus_paragraphs(many, workers=1)
+    with pytest.raises(CorpusError) as parallel:
+        corpus_paragraphs(many, workers=2, threshold=0)
+    assert str(parallel.value) == str(serial.value) and "missing-a.txt" in str(parallel.value)
