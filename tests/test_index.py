@@ -466,3 +466,18 @@ def test_an_index_with_the_older_translation_table_says_to_rebuild(tmp_path, bui
     run = subprocess.run([str(Path(sys.executable).parent / "jiaokan"), "search", "北约", "--index", str(older)],
                          capture_output=True, text=True)
     assert run.returncode == 2 and "older jiaokan" in run.stderr and "Traceback" not in run.stderr, run.stderr
+
+
+@pytest.mark.parametrize("apart", [False, True])
+def test_a_new_build_is_checked_here_or_in_a_fresh_process(tmp_path, built_index, apart):
+    from jiaokan.indexer.build import _verify
+    from jiaokan.indexer.errors import CorpusError
+    from jiaokan.search.store import STORE_FILE
+
+    build = tmp_path / "index.copy"
+    shutil.copytree(built_index.resolve(), build)
+    _verify(build, apart=apart)  # an intact build passes
+    with open(build / STORE_FILE, "r+b") as f:
+        f.truncate(100)
+    with pytest.raises(CorpusError, match=r"index\.copy failed its check, the previous index is kept: .*paragraphs\.bin"):
+        _verify(build, apart=apart)
