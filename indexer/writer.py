@@ -108,16 +108,24 @@ def write_index(
 
 
 def _write_paragraph_store(dest: Path, paragraphs, results) -> None:
+    """The store, its folded text copied from the workers' files rather than read and joined whole (writing the
+    store raised the parent's high-water mark from 263 to 405 MB at 100k wordlist paragraphs)."""
+    import numpy as np
+
     parts, ends, chars, offset, char_offset = [], [], [], 0, 0
     for r in results:
         path = Path(r["folded"])
-        parts.append(path.read_bytes())
-        ends.extend(offset + e for e in r["folded_ends"])
-        chars.extend(char_offset + c for c in r["folded_chars"])
-        offset += len(parts[-1])
-        char_offset = chars[-1] if chars else 0
+        parts.append(path)
+        ends.append(offset + np.asarray(r["folded_ends"], dtype=np.int64))
+        chars.append(char_offset + np.asarray(r["folded_chars"], dtype=np.int64))
+        offset += path.stat().st_size
+        char_offset = int(chars[-1][-1]) if len(chars[-1]) else char_offset
+    empty = np.zeros(0, dtype=np.int64)
+    write_store(
+        dest / STORE_FILE, paragraphs, tuple(parts), np.concatenate([empty, *ends]), np.concatenate([empty, *chars])
+    )
+    for path in parts:
         path.unlink()
-    write_store(dest / STORE_FILE, paragraphs, b"".join(parts), ends, chars)
 
 
 def _worker(block: tuple[int, int]) -> dict:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import mmap
+import shutil
 from collections.abc import Iterable, Sequence
 from dataclasses import fields
 from pathlib import Path
@@ -24,7 +25,9 @@ _ALIGN = 8
 
 
 class StoreWriter:
-    """Collects columns, then writes the file in one go."""
+    """Collects columns, then writes the file in one go. A column's parts are bytes, a list of bytes (written one
+    after another, never joined) or a tuple of files (copied in, one after another): a build's folded texts go
+    from the workers' files to the store without being held whole."""
 
     def __init__(self, count: int):
         self.count = count
@@ -53,11 +56,12 @@ class StoreWriter:
             self._put(name, {"kind": "codes", "values": list(distinct)}, [np.asarray(codes, dtype=np.int32).tobytes()])
             return
         encoded = [v.encode("utf-8") for v in values]
-        self.add_blob(name, b"".join(encoded), np.cumsum([len(e) for e in encoded], dtype=np.int64), record=False)
+        self.add_blob(name, encoded, np.cumsum([len(e) for e in encoded], dtype=np.int64), record=False)
 
-    def add_blob(self, name: str, blob: bytes, ends, record: bool = False, chars=None) -> None:
-        """A string column given as one UTF-8 blob and the end offset of each value; with `chars`, the end of each
-        value in characters too, so that a reader can decode the whole column at once and slice it."""
+    def add_blob(self, name: str, blob, ends, record: bool = False, chars=None) -> None:
+        """A string column given as its UTF-8 bytes (a part, above) and the end offset of each value; with `chars`,
+        the end of each value in characters too, so that a reader can decode the whole column at once and slice
+        it."""
         import numpy as np
 
         if record:
@@ -72,17 +76,18 @@ class StoreWriter:
 
     def write(self, path: Path) -> None:
         header = {"count": self.count, "fields": self.fields, "columns": {}}
-        chunks: list[bytes] = []
+        chunks: list = []
         offset = 0
         for name, (column, parts) in self._columns.items():
             entry = dict(column)
             placed = []
             for part in parts:
-                placed.append([offset, len(part)])
+                size = _size(part)
+                placed.append([offset, size])
                 chunks.append(part)
-                pad = -len(part) % _ALIGN
+                pad = -size % _ALIGN
                 chunks.append(b"\0" * pad)
-                offset += len(part) + pad
+                offset += size + pad
             kind = column["kind"]
             if kind == "strings":
                 entry["blob"], entry["ends"] = placed[0], [placed[1][0], self.count]
@@ -100,7 +105,22 @@ class StoreWriter:
             f.write(len(head).to_bytes(8, "little"))
             f.write(head)
             for chunk in chunks:
-                f.write(chunk)
+                if isinstance(chunk, tuple):
+                    for file in chunk:
+                        with open(file, "rb") as part:
+                            shutil.copyfileobj(part, f, 1 << 20)
+                elif isinstance(chunk, list):
+                    f.writelines(chunk)
+                else:
+                    f.write(chunk)
+
+
+def _size(part) -> int:
+    if isinstance(part, tuple):
+        return sum(Path(file).stat().st_size for file in part)
+    if isinstance(part, list):
+        return sum(map(len, part))
+    return len(part)
 
 
 class StringColumn(Sequence):
@@ -259,10 +279,10 @@ class _Sliced(Sequence):
 
 
 def write_store(
-    path: Path, paragraphs: Sequence, folded_blob: bytes, folded_ends: Iterable[int], folded_chars=None
+    path: Path, paragraphs: Sequence, folded_blob, folded_ends: Iterable[int], folded_chars=None
 ) -> None:
-    """The store of `paragraphs` (Paragraph records, search/records.py) and their folded texts (one blob, end
-    offsets)."""
+    """The store of `paragraphs` (Paragraph records, search/records.py) and their folded texts (their UTF-8 bytes
+    as bytes, a list of bytes or a tuple of files holding them one after another; end offsets)."""
     writer = StoreWriter(len(paragraphs))
     names = [f.name for f in fields(paragraphs[0])] if len(paragraphs) else []
     for name in names:
