@@ -21,6 +21,7 @@ paragraph store (search/store.py), not in Whoosh.
 """
 from __future__ import annotations
 
+import gc
 import itertools
 import multiprocessing
 import os
@@ -61,9 +62,12 @@ def write_index(
     *,
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> set[str]:
     """Index `paragraphs` into the empty folder `dest`. Returns the dictionary keys the segmentation consulted
-    (the corpus dictionary, see search/segmenter.py)."""
+    (the corpus dictionary, see search/segmenter.py). `meanwhile`, if given, is called in this process while the
+    workers analyse, before the paragraph store is written (the build collates then: the workers read only
+    the paragraphs' text)."""
     dest.mkdir(parents=True, exist_ok=True)
     ix = whoosh_index.create_in(str(dest), make_schema())
     if workers is None:
@@ -79,6 +83,8 @@ def write_index(
     _job.update(dest=str(dest), paragraphs=paragraphs, dictionary=dictionary)
     try:
         if workers == 1:
+            if meanwhile is not None:
+                meanwhile()
             results = []
             for block in blocks:
                 results.append(_worker(block))
@@ -86,12 +92,22 @@ def write_index(
                     progress(block[1], n)
         else:
             ctx = multiprocessing.get_context("fork")
-            with ctx.Pool(workers) as pool:
-                results = []
-                for result in pool.imap(_worker, blocks):
-                    results.append(result)
-                    if progress:
-                        progress(blocks[len(results) - 1][1], n)
+            # The objects there are now (every paragraph record, the dictionary) out of the garbage collections
+            # of the workers and of this process while they run: a collection writes to every object it visits,
+            # and so to every page, which the kernel then copies out of the memory the processes share.
+            gc.freeze()
+            try:
+                with ctx.Pool(workers) as pool:
+                    results = []
+                    imap = pool.imap(_worker, blocks)
+                    if meanwhile is not None:
+                        meanwhile()
+                    for result in imap:
+                        results.append(result)
+                        if progress:
+                            progress(blocks[len(results) - 1][1], n)
+            finally:
+                gc.unfreeze()
     finally:
         _job.clear()
 
