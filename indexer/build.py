@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 import os
 import shutil
+import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -234,31 +235,35 @@ def _verify(build_dir: Path, apart: bool = False) -> None:
         if problem is not None:
             raise CorpusError(f"the new build {build_dir.name} failed its check, the previous index is kept: {problem}")
         return
-    ctx = multiprocessing.get_context("spawn")
-    answer, reply = ctx.Pipe(duplex=False)
-    checker = ctx.Process(target=_verify_in_child, args=(str(build_dir), reply), daemon=True)
-    checker.start()
-    reply.close()
-    try:
-        problem = answer.recv()
-    except EOFError:
-        problem = None
-    finally:
-        checker.join()
-        answer.close()
-    if checker.exitcode != 0 and problem is None:
-        problem = f"the check's process ended with exit code {checker.exitcode}"
-    if problem is not None:
-        raise CorpusError(f"the new build {build_dir.name} failed its check, the previous index is kept: {problem}")
+    # `python -c`, not multiprocessing's spawn, which runs the caller's main script again in the child (a script
+    # that builds without a __main__ guard would build again there). The child is given this process's sys.path,
+    # so that it imports the same jiaokan.
+    code = (
+        "import json, sys; sys.path[:] = json.loads(sys.argv[1]); "
+        "from jiaokan.indexer.build import _verify_in_child; _verify_in_child(sys.argv[2])"
+    )
+    checked = subprocess.run(
+        [sys.executable, "-c", code, json.dumps(sys.path), str(build_dir)],
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8",
+    )
+    answer = (checked.stdout.strip().splitlines() or [""])[-1]  # the last line: whatever else the check printed
+    if checked.returncode == 0 and answer == "ok":
+        return
+    if checked.returncode == 0 and answer.startswith("problem "):
+        problem = answer[len("problem "):]
+    else:
+        last = (checked.stderr.strip().splitlines() or ["no message"])[-1]
+        problem = f"the check's process ended with exit code {checked.returncode}: {last}"
+    raise CorpusError(f"the new build {build_dir.name} failed its check, the previous index is kept: {problem}")
 
 
-def _verify_in_child(build_dir: str, reply) -> None:
+def _verify_in_child(build_dir: str) -> None:
+    """The check of `build_dir` in its own process: prints "ok", or "problem " and what is wrong on one line."""
     try:
         problem = _check(Path(build_dir))
     except Exception as e:  # opening it failed in another way: still a build not to serve
         problem = f"{type(e).__name__}: {e}"
-    reply.send(problem)
-    reply.close()
+    print("ok" if problem is None else "problem " + " ".join(problem.split()), flush=True)
 
 
 def _check(build_dir: Path) -> str | None:
