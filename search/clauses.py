@@ -59,7 +59,9 @@ def make_clause(node: P.Text, index: CorpusIndex, negated: bool) -> Clause | Non
     readings = [first]
     other = regional_reading(node.text)
     if other is not None:
-        readings.append(analyze(other, index.dictionary))
+        alternative = analyze(other, index.dictionary)
+        if alternative.units:
+            readings.append(alternative)
     single_word = len(first.units) == 1 and not first.han[0]
     kind = "word" if single_word and not node.quoted else "string"
     clause = Clause(node.text, node.quoted, readings, kind, negated)

@@ -109,6 +109,8 @@ def regional_reading(text: str) -> str | None:
     there the phrase table mostly rewrites ordinary mainland words (智慧 -> 智能, 核心 -> 内核)."""
     if not has_traditional(text) and len(_HAN_CHAR.findall(text)) < 3:
         return None  # before the phrase table is loaded: a one-shot lookup of 北约 need not load it
+    # OpenCC's phrase converter stops at a NUL character (it returned "" for "\x00㐀㐀㐀"): read the rest.
+    text = text.replace("\x00", "")
     plain = _converter("t2s").convert(text)
     other = _converter("tw2sp").convert(text)
     if other == plain:

@@ -87,7 +87,8 @@ class CorpusIndex:
             if (self.build_dir / META_FILE).exists():
                 raise IndexDamaged(self.path, f"{META_FILE} is unreadable")
             raise IndexNotBuilt(f"no index at {self.path}; build it with: jiaokan index")
-        if not (self.build_dir / STORE_FILE).exists() or (self.build_dir / OLDER_TRANSLATIONS_FILE).exists():
+        if (not (self.build_dir / STORE_FILE).exists() or (self.build_dir / OLDER_TRANSLATIONS_FILE).exists()
+                or ((self.build_dir / "postings-0.idx").exists() and not (self.build_dir / "postings-0.terms").exists())):
             raise IndexNotBuilt(f"the index at {self.path} was built by an older jiaokan; rebuild it with: jiaokan index")
         problem = size_problem(self.build_dir, self.meta)
         if problem:

@@ -18,9 +18,11 @@ def chain_terms(a: Analysis) -> list[str]:
     """The grams terms that spell the string, at consecutive positions: at each unit, the pair it starts if it
     touches the next unit, else the unit itself; the last unit only when no pair already covers it."""
     n = len(a.units)
+    if not n:
+        return []
     terms = [a.gram(i) if a.adjacent[i] else a.units[i] for i in range(n - 1)]
     if n == 1 or not a.adjacent[n - 2]:
-        terms.append(a.units[n - 1]) if n else None
+        terms.append(a.units[n - 1])
     return terms
 
 

@@ -76,6 +76,7 @@ class ParsedQuery:
 
 # Full-width forms of the syntax characters count as the syntax (a Chinese keyboard types “ ” （ ） ：).
 _SYNTAX_WIDTH = str.maketrans({"“": '"', "”": '"', "＂": '"', "（": "(", "）": ")", "－": "-"})
+_CONTROLS = {c: None for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F]}
 _TOKEN = re.compile(r'"[^"]*"|\(|\)|[^\s()"]+|"')
 _FIELD = re.compile(r"^([A-Za-z]+):(.+)$")
 _PREFIX = re.compile(r"^([A-Za-z0-9]{2,})\*+$")
@@ -83,7 +84,9 @@ OPERATORS = ("AND", "OR", "NOT", "-")
 
 
 def parse(raw: str, repair: bool = True) -> ParsedQuery:
-    text = raw.translate(_SYNTAX_WIDTH)
+    # Control characters (a NUL from a pasted file, a stray escape) are no part of any text a query can mean: read
+    # as nothing, so "北约\x00" is 北约, translations included. Tabs and line breaks stay white space.
+    text = raw.translate(_CONTROLS).translate(_SYNTAX_WIDTH)
     closed = False
     if repair and text.count('"') % 2:
         # The last quote opens a phrase that was never closed: it runs to the end of the query.

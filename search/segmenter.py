@@ -14,8 +14,9 @@ import json
 import math
 from pathlib import Path
 
-# Runs whose words are kept (about 100 bytes each with their words): repeated runs are segmented once.
-CACHE_RUNS = 200_000
+# Runs whose words are kept, so that a repeated run is segmented once: about 450 bytes each with their words, so
+# 50k runs are about 22 MB per build worker (200k made a worker of a large-vocabulary build 200 MB larger).
+CACHE_RUNS = 50_000
 _ABSENT = object()
 
 

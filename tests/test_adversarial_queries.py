@@ -120,3 +120,13 @@ def test_alternating_scripts_spaced_must_all_match(shapes, corpus_index, folded)
         if all((w in text) if _HAN.match(w) else _whole_word(text, w) for w in words)
     }
     assert _found(corpus_index, shapes["alternating scripts, spaced"]) == expected
+
+
+@pytest.mark.parametrize("query", ["\x00㐀㐀㐀", "\x00北约", "北约\x00", "\x00全面战略协作", "中华人民共和国\x00"])
+def test_a_nul_character_in_a_query_is_answered_not_a_failure(corpus_index, query):
+    """A NUL (a stray byte from a pasted file or a fuzzer) is read as nothing: the query answers as it does without
+    it (OpenCC's phrase converter stops at a NUL, which once made a regional reading empty and the search fail)."""
+    result = search(corpus_index, query)
+    plain = search(corpus_index, query.replace("\x00", ""))
+    assert (result.total, result.totals) == (plain.total, plain.totals)
+    assert [h.id for h in result.hits] == [h.id for h in plain.hits]
