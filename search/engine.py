@@ -125,36 +125,34 @@ class Result:
 _scratch = threading.local()
 
 
+def _scratch_array(name: str, size: int, dtype, fill) -> np.ndarray:
+    """This thread's scratch array `name` of at least `size` entries, made filled with `fill` (None: contents
+    undefined). Callers that rely on the fill set entries and put it back before they return."""
+    array = getattr(_scratch, name, None)
+    if array is None or len(array) < size:
+        array = np.empty(size, dtype=dtype) if fill is None else np.full(size, fill, dtype=dtype)
+        setattr(_scratch, name, array)
+    return array
+
+
 def _marks(size: int) -> np.ndarray:
-    """This thread's all-False bool array of at least `size` entries (callers set entries and clear them again)."""
-    marks = getattr(_scratch, "marks", None)
-    if marks is None or len(marks) < size:
-        marks = _scratch.marks = np.zeros(size, dtype=bool)
-    return marks
+    """All False (callers set entries and clear them again)."""
+    return _scratch_array("marks", size, bool, False)
 
 
 def _positions(size: int) -> np.ndarray:
-    """This thread's int32 scratch array of at least `size` entries (contents undefined: read only where set)."""
-    positions = getattr(_scratch, "positions", None)
-    if positions is None or len(positions) < size:
-        positions = _scratch.positions = np.empty(size, dtype=np.int32)
-    return positions
+    """int32, contents undefined: read only where set."""
+    return _scratch_array("positions", size, np.int32, None)
 
 
 def _slots(size: int) -> np.ndarray:
-    """This thread's int32 scratch array of at least `size` entries, all -1 (callers set entries and reset them)."""
-    slots = getattr(_scratch, "slots", None)
-    if slots is None or len(slots) < size:
-        slots = _scratch.slots = np.full(size, -1, dtype=np.int32)
-    return slots
+    """int32, all -1 (callers set entries and reset them)."""
+    return _scratch_array("slots", size, np.int32, -1)
 
 
 def _block_tfs(size: int) -> np.ndarray:
-    """This thread's all-zero uint16 scratch array of at least `size` entries (callers set entries and clear them)."""
-    tfs = getattr(_scratch, "block_tfs", None)
-    if tfs is None or len(tfs) < size:
-        tfs = _scratch.block_tfs = np.zeros(size, dtype=np.uint16)
-    return tfs
+    """uint16, all zero (callers set entries and clear them)."""
+    return _scratch_array("block_tfs", size, np.uint16, 0)
 
 
 def common(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

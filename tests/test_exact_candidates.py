@@ -18,6 +18,7 @@ from jiaokan.search.analysis import analyze
 from jiaokan.search.folding import fold
 from jiaokan.search.matching import chain_terms
 from jiaokan.search.searching import search, select
+from one_version import one_version_index
 
 ALPHABET = "联合国作际中方"
 FILLER = "一二三四五六七八九十百千万上下左右前后东西南北春夏秋冬金木水火土山川日月星辰风雨雷电"
@@ -46,22 +47,7 @@ def _paragraphs(rng: random.Random) -> list[str]:
 
 @pytest.fixture(scope="module")
 def dense(tmp_path_factory):
-    from jiaokan.indexer.build import build_index
-    from jiaokan.search.index import open_index
-
-    root = tmp_path_factory.mktemp("dense")
-    corpus = root / "corpus"
-    (corpus / "texts").mkdir(parents=True)
-    texts = _paragraphs(random.Random(12))
-    (corpus / "texts" / "dense.txt").write_text("\n\n".join(texts) + "\n", encoding="utf-8")
-    (corpus / "catalog.toml").write_text(
-        '[[statement]]\nid = "dense"\ntitle_zh = "密集"\n\n'
-        '[[version]]\nid = "dense-a"\nfile = "texts/dense.txt"\nstatement = "dense"\nformat = "text"\n'
-        'publisher = "Test fixture"\nlanguages = ["zh"]\ncoverage = "whole"\ncovers = "Generated."\n',
-        encoding="utf-8",
-    )
-    build_index(root / "index", corpus, progress=None)
-    index = open_index(root / "index")
+    index = one_version_index(tmp_path_factory.mktemp("dense"), "dense", _paragraphs(random.Random(12)), "zh", "密集")
     yield index
     index.close()
 

@@ -17,6 +17,7 @@ from jiaokan.search.analysis import analyze
 from jiaokan.search.folding import fold
 from jiaokan.search.matching import chain_terms, find_exact
 from jiaokan.search.searching import search, select
+from one_version import one_version_index
 
 PHRASES = ["the russian federation", "russian federation", "of the", "the sco is", "sco is", "the the",
            "the the the", "federation of the", "is the sco"]
@@ -48,22 +49,7 @@ def _paragraphs(rng: random.Random) -> list[str]:
 
 @pytest.fixture(scope="module")
 def latin(tmp_path_factory):
-    from jiaokan.indexer.build import build_index
-    from jiaokan.search.index import open_index
-
-    root = tmp_path_factory.mktemp("latin")
-    corpus = root / "corpus"
-    (corpus / "texts").mkdir(parents=True)
-    texts = _paragraphs(random.Random(12))
-    (corpus / "texts" / "latin.txt").write_text("\n\n".join(texts) + "\n", encoding="utf-8")
-    (corpus / "catalog.toml").write_text(
-        '[[statement]]\nid = "latin"\ntitle_en = "Latin"\n\n'
-        '[[version]]\nid = "latin-a"\nfile = "texts/latin.txt"\nstatement = "latin"\nformat = "text"\n'
-        'publisher = "Test fixture"\nlanguages = ["en"]\ncoverage = "whole"\ncovers = "Generated."\n',
-        encoding="utf-8",
-    )
-    build_index(root / "index", corpus, progress=None)
-    index = open_index(root / "index")
+    index = one_version_index(tmp_path_factory.mktemp("latin"), "latin", _paragraphs(random.Random(12)), "en", "Latin")
     yield index
     index.close()
 
