@@ -7,14 +7,12 @@ finds nothing either.
 """
 from __future__ import annotations
 
-import difflib
-
 from jiaokan.search import query_parser as P
 from jiaokan.search.analysis import analyze
 from jiaokan.search.errors import BadQuery
 from jiaokan.search.index import CorpusIndex
 from jiaokan.search.results import Suggestion
-from jiaokan.search.vocabulary import latin_words
+from jiaokan.search.vocabulary import close_words
 
 MAX_SUGGESTIONS = 5
 # Each try is a whole search of the changed query, so their number is bounded, and a query of many terms (where one
@@ -86,7 +84,7 @@ def _nearest(index: CorpusIndex, term: P.Text) -> list[str]:
     if not a.units:
         return []
     if len(a.units) == 1 and not a.han[0]:
-        return difflib.get_close_matches(a.units[0], latin_words(index), n=3, cutoff=0.75)
+        return close_words(index, a.units[0], n=3, cutoff=0.75)
     if not all(a.han):
         return []
     text = "".join(a.units)

@@ -283,6 +283,36 @@ def test_no_hits_suggests_what_is_there(corpus_index, client):
         assert s["total"] == search(corpus_index, s["query"], collapse=False)["total"] > 0
 
 
+def test_nearest_spellings_are_difflibs_over_the_whole_vocabulary(tmp_path):
+    """close_words filters the vocabulary by a bound before difflib: the words it suggests must be exactly
+    difflib's over every word, for misspellings of each word, words of repeated letters (a count past what its table
+    holds) and words that share letters but not their order."""
+    import difflib
+    import random
+
+    from jiaokan.search.vocabulary import close_words, latin_words
+    from tests.one_version import one_version_index
+
+    rng = random.Random(7)
+    vocab = {"cooperation", "cooperative", "operation", "corporation", "development", "developing", "envelope",
+             "stressed", "desserts", "a" * 300, "a" * 299 + "b", "nato", "natto", "tonal", "atlantic", "2022", "20220"}
+    vocab |= {"".join(rng.choice("abcdeinorst") for _ in range(rng.randint(3, 12))) for _ in range(400)}
+    words = sorted(vocab)
+    texts = [" ".join(words[i : i + 20]) + "." for i in range(0, len(words), 20)]
+    index = one_version_index(tmp_path, "vocab", texts, "en", "Vocabulary")
+    try:
+        assert set(latin_words(index)) == vocab
+        queries = ["a" * 301, "a" * 280, "ab", "", "dessert", "tsressed", "zzzz", "cooperaton", "natoo"]
+        for w in rng.sample(words, 120):
+            i = rng.randrange(len(w))
+            queries += [w[:i] + w[i + 1 :], w[:i] + "e" + w[i:], w[:i] + "x" + w[i + 1 :], w[::-1]]
+        for q in queries:
+            assert close_words(index, q) == difflib.get_close_matches(q, latin_words(index), n=3, cutoff=0.75), q
+        assert close_words(index, "cooperaton")[0] == "cooperation"
+    finally:
+        index.close()
+
+
 def test_counting_from_the_index_agrees_with_the_rule_paragraph_by_paragraph(corpus_index):
     """search's occurrence counts take term frequencies from the index where a reading is one term; they must be
     what exact_occurrences finds in every paragraph, for every Latin word of the corpus and mixed queries."""
