@@ -257,9 +257,8 @@ def search(
     counted = sel.kept(sel.matched.ids, sel.by_version)
     per_doc = occurrence_counts(index, counted, sel.occurrence_clauses()) if sel.has_text else np.zeros(
         len(counted), dtype=np.int64)
-    version_codes = engine.codes["version"][1][counted]
-    by_version = np.bincount(version_codes, weights=per_doc, minlength=len(engine.codes["version"][0]))
-    facets["version_occurrences"] = dict(zip(engine.codes["version"][0], by_version.astype(np.int64).tolist()))
+    by_version = engine.sums("version", counted, per_doc)
+    facets["version_occurrences"] = dict(zip(engine.codes["version"][0], by_version.tolist()))
     passages = total if collapse else engine.count_groups(ids)
     kept_counts = per_doc if sel.unfiltered else per_doc[sel.keep[sel.by_version]]
     totals = Totals(occurrences=int(kept_counts.sum()), paragraphs=total_paragraphs,

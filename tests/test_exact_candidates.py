@@ -170,3 +170,23 @@ def test_probe_agrees_with_the_postings(dense):
             present, found = engine.probe("grams", term, wanted)
             assert present.tolist() == [int(d) in truth for d in wanted.tolist()], (term, size)
             assert found[present].tolist() == [truth[int(d)] for d in wanted[present].tolist()], (term, size)
+
+
+def test_facet_counts_from_runs_are_counts_by_document(corpus_index):
+    """A facet over many matches is counted from where each version's run of document numbers falls among them;
+    for any set of documents, counts and sums must be what counting document by document gives, for every coded
+    field (versions come in runs, languages and sections alternate) and with the null value left out."""
+    engine = corpus_index.engine
+    rng = np.random.default_rng(5)
+    assert engine._runs["version"] is not None  # the bundled corpus's versions are runs: the fast path is taken
+    for name in ("version", "lang", "section"):
+        values, codes = engine.codes[name]
+        for share in (0.0, 0.001, 0.05, 0.5, 1.0):
+            ids = np.flatnonzero(rng.random(engine.size) < share).astype(E.IDS)
+            weights = rng.integers(0, 9, size=len(ids))
+            mine = codes[ids]
+            known = mine >= 0
+            expected = np.bincount(mine[known], minlength=len(values))
+            expected_sums = np.bincount(mine[known], weights=weights[known], minlength=len(values)).astype(np.int64)
+            assert engine.counts(name, ids) == dict(zip(values, expected.tolist())), (name, share)
+            assert engine.sums(name, ids, weights).tolist() == expected_sums.tolist(), (name, share)
