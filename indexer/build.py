@@ -14,7 +14,6 @@ import shutil
 import subprocess
 import sys
 import time
-from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,9 +23,9 @@ from jiaokan.indexer.catalog_view import catalog_overview
 from jiaokan.indexer.collation import collate
 from jiaokan.indexer.translations import GLOSSARY_FILE, build_translations
 from jiaokan.indexer.errors import CorpusError, IndexWriteError
-from jiaokan.indexer.paragraphs import corpus_paragraphs, large_corpus
+from jiaokan.indexer.paragraphs import corpus_paragraphs
 from jiaokan.indexer.records import Paragraph
-from jiaokan.indexer.writer import PARALLEL_THRESHOLD, WriterPool, print_progress, write_index
+from jiaokan.indexer.writer import PARALLEL_THRESHOLD, print_progress, write_index
 from jiaokan.search.errors import IndexDamaged
 from jiaokan.search.index import (
     CATALOG_FILE,
@@ -122,23 +121,9 @@ def _build(index_path, corpus_dir, catalog, fingerprint, progress, started) -> B
     def load_dictionary() -> None:
         loaded.append(Dictionary.jieba_default(user_dict if user_dict.exists() else None))
 
-    with ExitStack() as stack:
-        pool = None
-        if large_corpus(catalog) and (os.cpu_count() or 1) > 1:
-            # The block writers are forked before the corpus is read: they inherit the dictionary, not every
-            # paragraph record (a worker would count those pages too), and get each block's texts with its task.
-            load_dictionary()
-            pool = stack.enter_context(WriterPool(loaded[0]))
-            paragraphs = corpus_paragraphs(catalog)
-        else:
-            # jieba's dictionary (2.5 s) loads here while the corpus is read.
-            paragraphs = corpus_paragraphs(catalog, meanwhile=load_dictionary)
-        return _index_paragraphs(index_path, corpus_dir, catalog, fingerprint, progress, started, paragraphs,
-                                 loaded[0], pool)
-
-
-def _index_paragraphs(index_path, corpus_dir, catalog, fingerprint, progress, started, paragraphs, dictionary,
-                      pool) -> BuildReport:
+    # jieba's dictionary (2.5 s) loads here while a large corpus is read in other processes.
+    paragraphs = corpus_paragraphs(catalog, meanwhile=load_dictionary)
+    dictionary = loaded[0]
     passages: list = []
 
     def collate_paragraphs() -> None:
@@ -160,7 +145,6 @@ def _index_paragraphs(index_path, corpus_dir, catalog, fingerprint, progress, st
         progress=progress,
         started=started,
         meanwhile=collate_paragraphs,
-        pool=pool,
     )
     meta = read_meta(index_path) or {}
     return BuildReport(True, index_path, meta.get("versions", {}), len(paragraphs), time.perf_counter() - started)
@@ -179,7 +163,6 @@ def write_paragraphs_index(
     workers: int | None = None,
     started: float | None = None,
     meanwhile=None,
-    pool=None,
 ) -> Path:
     """Write a complete index of `paragraphs` into a new build folder and swap it in; returns the folder.
     `catalog` and `passages` may be callables, called once the paragraphs are indexed; `meanwhile` is called
@@ -192,21 +175,20 @@ def write_paragraphs_index(
         with build_lock(index_path):
             return _write_and_swap(
                 paragraphs, dictionary, index_path, fingerprint, catalog, passages, translations, progress, workers,
-                started, meanwhile, pool,
+                started, meanwhile,
             )
     except OSError as e:
         raise IndexWriteError.of(e, index_path) from None
 
 
 def _write_and_swap(paragraphs, dictionary, index_path, fingerprint, catalog, passages, translations, progress,
-                    workers, started, meanwhile, pool=None) -> Path:
+                    workers, started, meanwhile) -> Path:
     index_path.parent.mkdir(parents=True, exist_ok=True)
     # Unique per build, even two in the same second from one process; the pid lets a later build tell a folder
     # left by a killed build from one still being written.
     build_dir = index_path.parent / f"{index_path.name}.{time.strftime('%Y%m%d-%H%M%S')}-{time.time_ns() % 10**9:09d}-{os.getpid()}"
     try:
-        seen = write_index(paragraphs, dictionary, build_dir, workers=workers, progress=progress, meanwhile=meanwhile,
-                           pool=pool)
+        seen = write_index(paragraphs, dictionary, build_dir, workers=workers, progress=progress, meanwhile=meanwhile)
         dictionary.restricted_to(seen).save(build_dir / DICTIONARY_FILE)
         catalog = catalog() if callable(catalog) else catalog
         passages = passages() if callable(passages) else passages

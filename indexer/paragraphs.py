@@ -121,14 +121,6 @@ def _read_version(i: int) -> list[tuple]:
     return [_FIELDS(p) for p in read_paragraphs(_versions[i])]
 
 
-def large_corpus(catalog: Catalog, threshold: int | None = None) -> bool:
-    """Whether the catalog's texts come to `threshold` bytes (PARALLEL_READ_BYTES) or more: what corpus_paragraphs
-    reads in parallel."""
-    versions = list(catalog.versions.values())
-    threshold = PARALLEL_READ_BYTES if threshold is None else threshold
-    return len(versions) >= 2 and _text_bytes(versions) >= threshold
-
-
 def _text_bytes(versions: list[Version]) -> int:
     total = 0
     for version in versions:

@@ -4,9 +4,7 @@ The paragraphs are cut into blocks of `BLOCK` consecutive paragraphs; a pool of 
 at a time and writes it as one Whoosh segment plus its posting arrays (search/postings.py), so a worker holds one
 block's postings at a time whatever the corpus size. The parent commits the segments in block order, so document
 numbers follow corpus order (ranking ties keep document order). Workers are forked after the dictionary is loaded,
-so they share it instead of each loading 500k entries; for a large corpus they are forked before the corpus is read
-(WriterPool) and get each block's texts with its task, so that a worker does not carry the whole corpus's records
-from the parent (a forked process counts every page it inherits: at 1M paragraphs that made a worker 2.1 GB).
+so they share it instead of each loading 500k entries.
 
 Each term's postings go to one place. `words` terms with at least MIN_DF postings in a block go to the posting
 arrays (read with numpy), the long tail of rarer words to the Whoosh segment, with their frequencies (nothing reads
@@ -57,36 +55,6 @@ WHOOSH_TAIL_MIN = 20_000
 _job: dict = {}  # set in the parent before forking: what every worker needs
 
 
-class WriterPool:
-    """Block writers forked now, holding only what the process holds now (the dictionary): start one before a
-    large corpus is read and give it to write_index. A context manager: the processes end with the block."""
-
-    def __init__(self, dictionary: Dictionary, workers: int | None = None):
-        self.workers = workers or os.cpu_count() or 1
-        _job["dictionary"] = dictionary
-        # The dictionary out of the garbage collections of the workers and of this process while they run: a
-        # collection writes to every object it visits, so the kernel would copy every page they share.
-        gc.freeze()
-        try:
-            self.pool = multiprocessing.get_context("fork").Pool(self.workers)
-        except BaseException:
-            gc.unfreeze()
-            raise
-
-    def __enter__(self) -> "WriterPool":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-    def close(self) -> None:
-        if self.pool is not None:
-            self.pool.terminate()
-            self.pool.join()
-            self.pool = None
-            gc.unfreeze()
-
-
 def write_index(
     paragraphs: Sequence[Paragraph],
     dictionary: Dictionary,
@@ -95,18 +63,14 @@ def write_index(
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     meanwhile: Callable[[], object] | None = None,
-    pool: WriterPool | None = None,
 ) -> set[str]:
     """Index `paragraphs` into the empty folder `dest`. Returns the dictionary keys the segmentation consulted
     (the corpus dictionary, see search/segmenter.py). `meanwhile`, if given, is called in this process while the
     workers analyse, before the paragraph store is written (the build collates then: the workers read only
-    the paragraphs' text). `pool`: block writers forked before the paragraphs were read (WriterPool), which get
-    each block's texts with its task."""
+    the paragraphs' text)."""
     dest.mkdir(parents=True, exist_ok=True)
     ix = whoosh_index.create_in(str(dest), make_schema())
-    if pool is not None:
-        workers = pool.workers
-    elif workers is None:
+    if workers is None:
         workers = os.cpu_count() or 1
     n = len(paragraphs)
     if n < PARALLEL_THRESHOLD:
@@ -126,18 +90,6 @@ def write_index(
                 results.append(_worker(block))
                 if progress:
                     progress(block[1], n)
-        elif pool is not None:
-            # Each task carries its block's texts: the workers were forked before there were paragraphs.
-            tasks = ((str(dest), start, [p.text for p in paragraphs[start:end]]) for start, end in blocks)
-            results = []
-            imap = pool.pool.imap(_pooled_worker, tasks)
-            if meanwhile is not None:
-                meanwhile()
-            for result in imap:
-                results.append(result)
-                if progress:
-                    progress(blocks[len(results) - 1][1], n)
-            pool.close()  # the workers' memory is free for what the build does next
         else:
             ctx = multiprocessing.get_context("fork")
             # The objects there are now (every paragraph record, the dictionary) out of the garbage collections
@@ -194,30 +146,21 @@ def _write_paragraph_store(dest: Path, paragraphs, results) -> None:
 
 def _worker(block: tuple[int, int]) -> dict:
     start, end = block
-    paragraphs = _job["paragraphs"]
-    return _write_block(_job["dest"], start, (paragraphs[order].text for order in range(start, end)))
-
-
-def _pooled_worker(task: tuple[str, int, list[str]]) -> dict:
-    dest, start, texts = task
-    return _write_block(dest, start, texts)
-
-
-def _write_block(dest: str, start: int, texts) -> dict:
-    """Analyse and write the block of paragraphs numbered from `start` whose texts are `texts`."""
     dictionary = _job["dictionary"]
     dictionary.seen = set()
     try:
-        writer = _BlockWriter(whoosh_index.open_dir(dest), Path(dest), start)
+        writer = _BlockWriter(whoosh_index.open_dir(_job["dest"]), Path(_job["dest"]), start)
+        paragraphs = _job["paragraphs"]
         folded: list[bytes] = []
         folded_chars: list[int] = []
-        for text in texts:
-            analysis = analyze(text, dictionary, offsets=False)
-            writer.add(analysis)
+        for order in range(start, end):
+            p = paragraphs[order]
+            analysis = analyze(p.text, dictionary, offsets=False)
+            writer.add(p, analysis)
             folded.append(analysis.folded.text.encode("utf-8"))
             folded_chars.append(len(analysis.folded.text))
         segment = writer.finish()
-        folded_path = Path(dest) / f"folded-{start}.part"
+        folded_path = Path(_job["dest"]) / f"folded-{start}.part"
         folded_path.write_bytes(b"".join(folded))
         ends = list(itertools.accumulate(map(len, folded)))
         chars = list(itertools.accumulate(folded_chars))
@@ -281,7 +224,7 @@ class _BlockWriter(SegmentWriter):
         self.postings = {name: _Postings() for name in ARRAY_FIELDS}
         self.lengths: dict[str, list[int]] = {name: [] for name in ARRAY_FIELDS}
 
-    def add(self, analysis) -> None:
+    def add(self, p: Paragraph, analysis) -> None:
         docnum = self.docnum
         pdw = self.perdocwriter
         pdw.start_doc(docnum)  # a document with nothing stored: Whoosh's document numbers follow the block's

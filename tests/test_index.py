@@ -338,69 +338,6 @@ def test_failed_parallel_build_leaves_the_previous_index_serving(tmp_path, small
     _assert_serving(link, target, len(paragraphs), before)
 
 
-def _own_files(folder: Path) -> dict[str, bytes]:
-    """The index files jiaokan writes itself (Whoosh's segment names are random), by name."""
-    return {f.name: f.read_bytes() for f in sorted(folder.iterdir())
-            if f.name.startswith(("postings-", "lengths-", "paragraphs", "dictionary"))}
-
-
-def test_writers_forked_before_the_corpus_is_read_write_the_same_index(tmp_path, small_build):
-    """A large corpus's block writers are forked before it is read (they get each block's texts with its task, so
-    that none carries the whole corpus's records): the index must be the one the writers forked after it write."""
-    from bench.generate import generate
-    from jiaokan.indexer.writer import WriterPool
-
-    _, dictionary_path = small_build
-    paragraphs = generate(3000)
-    inherited = write_paragraphs_index(paragraphs, Dictionary.load(dictionary_path), tmp_path / "a" / "index",
-                                       fingerprint="a", progress=None, workers=2)
-    dictionary = Dictionary.load(dictionary_path)
-    with WriterPool(dictionary, 2) as pool:
-        pooled = write_paragraphs_index(paragraphs, dictionary, tmp_path / "b" / "index", fingerprint="b",
-                                        progress=None, pool=pool)
-        assert pool.pool is None, "the workers were not ended once the blocks were written"
-    files = _own_files(pooled)
-    assert files and files == _own_files(inherited)
-    assert sum(1 for name in files if name.endswith(".dat")) == 2  # two blocks, one per worker
-    assert _answers(tmp_path / "b" / "index", "双方") == _answers(tmp_path / "a" / "index", "双方")
-
-
-def test_a_large_corpus_is_built_by_writers_forked_before_it_is_read(tmp_path, corpus_copy, built_index, monkeypatch):
-    """Through build_index: a corpus over the parallel-read size (lowered here to the bundled corpus's) is
-    written by a WriterPool, and finds what the index built the usual way finds; a fault in a worker fails the
-    build cleanly."""
-    import jiaokan.indexer.build as build
-    import jiaokan.indexer.paragraphs
-    import jiaokan.indexer.writer
-
-    monkeypatch.setattr(jiaokan.indexer.paragraphs, "PARALLEL_READ_BYTES", 0)
-    monkeypatch.setattr(jiaokan.indexer.writer, "PARALLEL_THRESHOLD", 0)
-    pools = []
-    real_pool = build.WriterPool
-
-    def recording(*args, **kwargs):
-        pools.append(real_pool(*args, **kwargs))
-        return pools[-1]
-
-    monkeypatch.setattr(build, "WriterPool", recording)
-    link = tmp_path / "idx" / "index"
-    report = build_index(link, corpus_copy, progress=None)
-    assert len(pools) == 1 and pools[0].pool is None
-    expected = open_index(built_index)
-    try:
-        assert report.paragraphs == len(expected.paragraphs)
-        for phrase in ("和平利用外层空间", "北约", "双方"):
-            assert _answers(link, phrase) == found_exactly(expected, phrase)
-    finally:
-        expected.close()
-    target = os.readlink(link)
-    _next_second()
-    _fail_after(monkeypatch, 50)  # in each worker: after 50 of its block's paragraphs
-    with pytest.raises(RuntimeError, match="fault injected"):
-        build_index(link, corpus_copy, force=True, progress=None)
-    assert os.readlink(link) == target and len(pools) == 2 and pools[1].pool is None
-
-
 def test_failed_rebuild_in_the_same_second_leaves_the_previous_index_serving(tmp_path, small_build, monkeypatch):
     """Two builds from one process within one second (a server rebuilding, a script, a test): the second must
     still write *beside* the serving index. The clock is held at one second: a build, fsynced and verified before
