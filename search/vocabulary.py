@@ -55,12 +55,11 @@ def close_words(index, word: str, n: int = 3, cutoff: float = 0.75) -> list[str]
     words = latin_words(index)
     if not words or not word:
         return []
-    counts, lengths = _letter_counts(index, words)
+    counts, lengths, saturated = _letter_counts(index, words)
     mine = np.zeros(_BUCKETS, dtype=np.int32)
     for ch in word:
         mine[ord(ch) % _BUCKETS] += 1
     common = np.minimum(counts, mine).sum(axis=1, dtype=np.int32)
-    saturated = counts.max(axis=1) == 255
     if saturated.any():  # a count that was capped bounds nothing: such a word always goes to difflib
         common[saturated] = len(word)
     bound = 2.0 * common / (lengths + len(word))
@@ -68,9 +67,9 @@ def close_words(index, word: str, n: int = 3, cutoff: float = 0.75) -> list[str]
     return difflib.get_close_matches(word, [words[i] for i in keep.tolist()], n=n, cutoff=cutoff)
 
 
-def _letter_counts(index, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Each word's character counts by bucket (uint8; a bucket holding 255 or more reads as unbounded), and its
-    length: built once per opened index, in one bincount over the words' bytes (they are ASCII: see latin_words)."""
+def _letter_counts(index, words: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each word's character counts by bucket (uint8), its length, and whether a bucket of it reached 255 (then
+    the count bounds nothing): built once per opened index, in one bincount over the words' bytes (they are ASCII: see latin_words)."""
     engine = index.engine
     found = _letters_cache.get(engine)
     if found is None:
@@ -79,5 +78,6 @@ def _letter_counts(index, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
         rows = np.repeat(np.arange(len(words), dtype=np.int64), lengths)
         flat = np.bincount(rows * _BUCKETS + data % _BUCKETS, minlength=len(words) * _BUCKETS)
         counts = np.minimum(flat, 255).astype(np.uint8).reshape(len(words), _BUCKETS)
-        found = _letters_cache[engine] = (counts, lengths.astype(np.float64))
+        saturated = counts.max(axis=1) == 255 if len(words) else np.zeros(0, dtype=bool)
+        found = _letters_cache[engine] = (counts, lengths.astype(np.float64), saturated)
     return found
