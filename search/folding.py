@@ -20,6 +20,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from jiaokan.search.script_keys import t2s_changes
 from jiaokan.search.units import HAN, HAN_RE as _HAN_CHAR
 from jiaokan.search.units import LazyPattern
 
@@ -45,6 +46,14 @@ def _converter(config: str):
     return opencc.OpenCC(config)
 
 
+def _t2s(text: str) -> str:
+    """OpenCC's t2s of `text`; without loading OpenCC for a text it would not change (search/script_keys.py)."""
+    changes = t2s_changes()
+    if changes is not None and not changes.may_change(text):
+        return text
+    return _converter("t2s").convert(text)
+
+
 def fold(text: str, *, offsets: bool = True) -> Folded:
     """Fold `text`. With `offsets` off (an index build: it stores the folded text and counts its terms) the
     offsets back into the original are not computed, and `span()` is not available."""
@@ -63,7 +72,8 @@ def fold(text: str, *, offsets: bool = True) -> Folded:
 
     # Drop spaces between Han characters, and between Han characters and digits (only whitespace with text on
     # both sides can be such: split() finds it at C speed, and most Chinese text, most queries, have none).
-    if len(folded.split(None, 1)) > 1 and _CJK_SPACE.search(folded):
+    # (max() >= the first Han block: the text holds some character that could be Han, without compiling a pattern.)
+    if len(folded.split(None, 1)) > 1 and max(folded) >= "\u3400" and _CJK_SPACE.search(folded):
         if offsets:
             # The offsets of what stays, a stretch between two dropped spaces at a time.
             kept_starts: list[int] = []
@@ -79,7 +89,7 @@ def fold(text: str, *, offsets: bool = True) -> Folded:
         folded = _CJK_SPACE.sub("", folded)
 
     # Traditional -> Simplified.
-    simplified = _converter("t2s").convert(folded)
+    simplified = _t2s(folded)
     if simplified != folded:
         if len(simplified) != len(folded) and offsets:
             starts, ends = _realign(folded, simplified, starts, ends)
@@ -95,23 +105,24 @@ def reading(text: str) -> str:
     """What folding makes of a query term, for showing it: width, script and spaces folded, case kept
     (ＮＡＴＯ -> NATO, 北約 -> 北约)."""
     text = unicodedata.normalize("NFKC", text)
-    text = _CJK_SPACE.sub("", text)
-    return _converter("t2s").convert(text)
+    if len(text.split(None, 1)) > 1 and max(text) >= "\u3400":  # some white space, and some character maybe Han
+        text = _CJK_SPACE.sub("", text)
+    return _t2s(text)
 
 
 def has_traditional(text: str) -> bool:
-    return _converter("t2s").convert(text) != text
+    return _t2s(text) != text
 
 
 def regional_reading(text: str) -> str | None:
     """The mainland reading of a query's Taiwan vocabulary (人工智慧 -> 人工智能, 資訊 -> 信息, 晶片 -> 芯片), or None.
     Search uses it as an alternative, never as a replacement. Two-character queries in Simplified script get none:
     there the phrase table mostly rewrites ordinary mainland words (智慧 -> 智能, 核心 -> 内核)."""
-    if not has_traditional(text) and len(_HAN_CHAR.findall(text)) < 3:
+    if not has_traditional(text) and (len(text) < 3 or len(_HAN_CHAR.findall(text)) < 3):
         return None  # before the phrase table is loaded: a one-shot lookup of 北约 need not load it
     # OpenCC's phrase converter stops at a NUL character (it returned "" for "\x00㐀㐀㐀"): read the rest.
     text = text.replace("\x00", "")
-    plain = _converter("t2s").convert(text)
+    plain = _t2s(text)
     other = _converter("tw2sp").convert(text)
     if other == plain:
         return None

@@ -19,8 +19,7 @@ _TOKEN = LazyPattern(rf"{HAN_CHAR}|{DIGIT_GROUP}|{LATIN_WORD}|[^\w\s]")
 MERGE_GAP = 2  # equal tokens between two differences that still count as one difference
 
 
-def _tokens(text: str) -> tuple[list[str], list[tuple[int, int]]]:
-    folded = fold(text)
+def _tokens(folded) -> tuple[list[str], list[tuple[int, int]]]:
     tokens, spans = [], []
     for m in _TOKEN.finditer(folded.text):
         tokens.append(m.group().replace(" ", "").replace("\u00a0", ""))
@@ -34,8 +33,11 @@ def differences(a: str, b: str) -> tuple[dict, ...]:
     (an empty wording where one text has nothing)."""
     if a == b:  # the usual "same wording" of a passage's versions, without tokenizing either
         return ()
-    ta, sa = _tokens(a)
-    tb, sb = _tokens(b)
+    fa, fb = fold(a), fold(b)
+    if fa.text == fb.text:  # versions that differ only in what folding removes: same tokens, no differences
+        return ()
+    ta, sa = _tokens(fa)
+    tb, sb = _tokens(fb)
     ops = [op for op in difflib.SequenceMatcher(None, ta, tb, autojunk=False).get_opcodes()]
     merged: list[list[int]] = []  # [i1, i2, j1, j2] token ranges
     for tag, i1, i2, j1, j2 in ops:
