@@ -33,14 +33,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.codec.whoosh3 import W3Codec
 from whoosh.writing import SegmentWriter
 
 from jiaokan.indexer.records import Paragraph
 from jiaokan.search.analysis import analyze
 from jiaokan.search.postings import FIELDS as ARRAY_FIELDS
 from jiaokan.search.postings import MAX_BLOCK, MIN_DF, PostingArraysWriter, write_lengths
-from jiaokan.search.schema import make_schema
+from jiaokan.search.schema import TailCodec, make_schema
 from jiaokan.search.segmenter import Dictionary
 from jiaokan.search.store import STORE_FILE, write_store
 
@@ -215,10 +214,9 @@ class _BlockWriter(SegmentWriter):
     the posting arrays in bulk and the rare words, with their frequencies, to the Whoosh segment."""
 
     def __init__(self, ix, folder: Path, base: int):
-        # Plain segment files: assembling a compound file would copy every byte once more. Uncompressed posting
-        # blocks: almost every term here is a rare word with a few postings, where zlib saves nothing worth its
-        # time (Whoosh records the choice per block, so readers need nothing else).
-        super().__init__(ix, _lk=False, compound=False, codec=W3Codec(compression=0))
+        # Plain segment files: assembling a compound file would copy every byte once more. Every term here is a
+        # rare word with a few postings, inlined in its term entry (search/schema.py TailCodec).
+        super().__init__(ix, _lk=False, compound=False, codec=TailCodec(MIN_DF))
         assert BLOCK <= MAX_BLOCK
         self.arrays = PostingArraysWriter(folder, base)
         self.postings = {name: _Postings() for name in ARRAY_FIELDS}
