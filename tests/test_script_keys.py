@@ -80,10 +80,17 @@ def test_a_text_read_as_unchanged_is_unchanged_by_t2s(changes, data):
 
 
 def test_folding_the_corpus_gives_the_same_text_and_offsets_with_the_skip_or_without(corpus_dir, monkeypatch):
+    """(A process checks only its first _CHECK_CHARS characters, then calls OpenCC for every text: here all are.)"""
     texts_ = [line for path in sorted((corpus_dir / "texts").iterdir())
               for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     texts_ += ["北約與歐盟", "深沈的回覆", "憑藉", "NATO 北约", "第三章  奖  励"]
+    monkeypatch.setattr(folding, "_checked", 0)
+    monkeypatch.setattr(folding, "_CHECK_CHARS", 10**9)  # every text checked, however many came before
+    skipped = []
+    real_converter = folding._converter
+    monkeypatch.setattr(folding, "_converter", lambda config: skipped.append(config) or real_converter(config))
     with_skip = [fold(t) for t in texts_]
+    assert len(skipped) < len(texts_) / 2  # most of the corpus never went to OpenCC
     monkeypatch.setattr(folding, "t2s_changes", lambda: None)
     without = [fold(t) for t in texts_]
     assert with_skip == without
