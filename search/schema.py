@@ -46,7 +46,10 @@ class _InliningPostingsWriter(W3PostingsWriter):
         terminfo = self._terminfo
         if not self.written() and len(self) < self._inlinelimit:
             terminfo.add_block(self)
-            terminfo.set_inlined(self._ids, self._weights, self._values)
+            # Frequencies as ints (a pickled float is 9 bytes, a small int 2), none at all when every one is 1
+            # (Whoosh's ListMatcher reads an empty list of weights as weight 1 each).
+            weights = [int(w) if w.is_integer() else w for w in self._weights]
+            terminfo.set_inlined(self._ids, weights if any(w != 1 for w in weights) else (), self._values)
             self._terminfo = None
             return terminfo
         return super().finish_postings()
