@@ -38,7 +38,7 @@ from whoosh.writing import SegmentWriter
 from jiaokan.indexer.records import Paragraph
 from jiaokan.search.analysis import analyze
 from jiaokan.search.postings import FIELDS as ARRAY_FIELDS
-from jiaokan.search.postings import MAX_BLOCK, MIN_DF, PostingArraysWriter, write_lengths
+from jiaokan.search.postings import MAX_BLOCK, MIN_DF, PostingArraysWriter, table_order, write_lengths
 from jiaokan.search.schema import TailCodec, make_schema
 from jiaokan.search.segmenter import Dictionary
 from jiaokan.search.store import STORE_FILE, write_store
@@ -194,18 +194,24 @@ class _Postings:
         self.docnums.extend(itertools.repeat(docnum, len(counts)))
         return sum(counts.values())
 
-    def grouped(self):
-        """(terms in id order, postings per term, document numbers and term frequencies grouped by term id, each
-        term's documents in order, first posting of each term)."""
+    def grouped(self, field: str):
+        """(terms in the order of the field's term table, postings per term, document numbers and term frequencies
+        grouped term by term in that order, each term's documents in order, first posting of each term). In the
+        table's order, the posting arrays write them as they come (search/postings.py)."""
         import numpy as np
 
+        terms = list(self.vocabulary)
+        _, _, table = table_order(field, terms)
+        rank = np.empty(len(terms), dtype=np.uint32)
+        rank[table] = np.arange(len(terms), dtype=np.uint32)
         ids = np.frombuffer(self.term_ids, dtype=np.uint32) if len(self.term_ids) else np.zeros(0, np.uint32)
-        order = np.argsort(ids, kind="stable")
+        ranks = rank[ids]
+        order = np.argsort(ranks, kind="stable")
         docnums = np.frombuffer(self.docnums, dtype=np.uint16)[order] if len(ids) else np.zeros(0, np.uint16)
         tfs = np.frombuffer(self.tfs, dtype=np.uint16)[order] if len(ids) else np.zeros(0, np.uint16)
-        counts = np.bincount(ids, minlength=len(self.vocabulary))
+        counts = np.bincount(ranks, minlength=len(terms))
         starts = np.cumsum(counts) - counts
-        return list(self.vocabulary), counts, docnums, tfs, starts
+        return [terms[i] for i in table.tolist()], counts, docnums, tfs, starts
 
 
 class _BlockWriter(SegmentWriter):
@@ -238,10 +244,10 @@ class _BlockWriter(SegmentWriter):
         fw = self.fieldwriter
         schema = self.schema
         # Every grams term to the posting arrays.
-        terms, counts, docnums, tfs, _ = self.postings["grams"].grouped()
+        terms, counts, docnums, tfs, _ = self.postings["grams"].grouped("grams")
         self.arrays.add_grouped("grams", terms, counts, docnums, tfs)
         # Frequent words to the posting arrays, the rest to Whoosh.
-        terms, counts, docnums, tfs, starts = self.postings["words"].grouped()
+        terms, counts, docnums, tfs, starts = self.postings["words"].grouped("words")
         frequent = counts >= MIN_DF
         if len(frequent) - int(np.count_nonzero(frequent)) <= WHOOSH_TAIL_MIN:
             frequent[:] = True

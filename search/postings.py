@@ -13,9 +13,11 @@ Files per block, named by its first document number (`base`):
                         aligned with them (uint8, or uint16 where a block has one above 255)
   postings-<base>.idx   marshal: {"postings": count, "tf_width": 1 or 2, "fields": {field: layout of its table}}
   postings-<base>.terms each field's term table, memory-mapped, never loaded: the terms ordered by their CRC-32
-                        (seeded with the field name), as four arrays: first posting (uint32), posting count
-                        (uint16), hash (uint32), start in the text (uint32, one more for the end), then the terms'
-                        UTF-8 text, each followed by a newline. A lookup is a binary search of the hashes and a
+                        (seeded with the field name), as three arrays: first posting (uint32, one more for the
+                        end: a field's postings are in table order, so a term's count is where the next begins),
+                        hash (uint32), start in the text (uint32, one more for the end), then the terms' UTF-8
+                        text, each followed by a newline. (Tables written before had a fourth array, the posting
+                        count as uint16, and postings in the order terms were added; they are still read.) A lookup is a binary search of the hashes and a
                         comparison of the term's bytes, a couple of microseconds; the index of a large vocabulary
                         (millions of terms per block) costs no load time and no memory beyond the pages it reads,
                         where a dict of every term cost about five times the file in memory and seconds to open
@@ -95,17 +97,38 @@ class PostingArraysWriter:
         import numpy as np
 
         stem = self.folder / f"postings-{self.base}"
+        ids = np.frombuffer(self._ids, dtype=np.uint16) if len(self._ids) else np.zeros(0, np.uint16)
         tfs = np.frombuffer(self._tfs, dtype=np.uint16) if len(self._tfs) else np.zeros(0, np.uint16)
         tf_width = 1 if not len(tfs) or int(tfs.max()) < 256 else 2
+        # Each field's postings in its table's order: a slice where they were added in that order (a build adds
+        # them so: search/postings.py table_order), else gathered term by term.
+        tables, id_parts, tf_parts = [], [], []
+        at = 0
+        for field, index in self._index.items():
+            encoded, hashes, order = table_order(field, list(index))
+            packed = np.fromiter(index.values(), dtype=np.int64, count=len(encoded))[order]
+            first, count = packed >> _COUNT_BITS, packed & ((1 << _COUNT_BITS) - 1)
+            local = np.cumsum(count) - count
+            total = int(count.sum())
+            if not len(first) or np.array_equal(first, local + first[0]):
+                picked = slice(int(first[0]) if len(first) else 0, (int(first[0]) if len(first) else 0) + total)
+            else:
+                picked = np.repeat(first - local, count) + np.arange(total, dtype=np.int64)
+            id_parts.append(ids[picked])
+            tf_parts.append(tfs[picked])
+            tables.append((field, encoded, hashes[order], order, np.append(local, total) + at))
+            at += total
         with open(stem.with_suffix(".dat"), "wb") as f:
-            f.write(self._ids.tobytes())
-            f.write((tfs.astype(np.uint8) if tf_width == 1 else tfs).tobytes())
+            for part in id_parts:
+                f.write(part.tobytes())
+            for part in tf_parts:
+                f.write((part.astype(np.uint8) if tf_width == 1 else part).tobytes())
         stem.with_suffix(".rare").write_bytes(array("I", sorted(set(self._rare))).tobytes())
         fields = {}
         with open(stem.with_suffix(".terms"), "wb") as f:
-            for field, index in self._index.items():
-                fields[field] = _write_term_table(f, field, index)
-        header = {"postings": len(self._ids), "tf_width": tf_width, "fields": fields}
+            for field, encoded, hashes, order, starts in tables:
+                fields[field] = _write_term_table(f, encoded, hashes, order, starts)
+        header = {"postings": at, "tf_width": tf_width, "fields": fields}
         stem.with_suffix(".idx").write_bytes(marshal.dumps(header))
 
 
@@ -117,26 +140,30 @@ def _pad8(f) -> None:
     f.write(b"\0" * (-f.tell() % 8))
 
 
-def _write_term_table(f, field: str, index: dict[str, int]) -> dict:
-    """Append one field's term table (see the module docstring) to `f`; returns where its parts stand."""
+def table_order(field: str, terms: list[str]):
+    """(the terms' UTF-8, their hashes, the order of the field's term table: by hash, ties in the given order)."""
     import numpy as np
 
     seed = _field_seed(field)
-    encoded = [t.encode("utf-8") for t in index]
+    encoded = [t.encode("utf-8") for t in terms]
     hashes = np.fromiter((zlib.crc32(b, seed) for b in encoded), dtype=np.uint32, count=len(encoded))
-    order = np.argsort(hashes, kind="stable")
-    packed = np.fromiter(index.values(), dtype=np.int64, count=len(encoded))[order]
-    if len(packed) and int((packed & ((1 << _COUNT_BITS) - 1)).max()) > 0xFFFF:
-        raise ValueError("a term has more than 65,535 postings in one block")  # BLOCK keeps them fewer
+    return encoded, hashes, np.argsort(hashes, kind="stable")
+
+
+def _write_term_table(f, encoded: list[bytes], hashes, order, firsts) -> dict:
+    """Append one field's term table (see the module docstring) to `f`: the terms `encoded[order]`, with their
+    sorted `hashes` and the first posting of each (and the end); returns where its parts stand."""
+    import numpy as np
+
+    if len(firsts) and int(firsts[-1]) >= 1 << 32:
+        raise ValueError("a block has more than 4 billion postings")  # BLOCK keeps them far fewer
     lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))[order] + 1
     starts = np.zeros(len(encoded) + 1, dtype=np.int64)
     np.cumsum(lengths, out=starts[1:])
     if len(encoded) and int(starts[-1]) >= 1 << 32:
         raise ValueError("a block's term text exceeds 4 GB")
     layout = {"count": len(encoded)}
-    for name, values in (("first", (packed >> _COUNT_BITS).astype(np.uint32)),
-                         ("postings", (packed & ((1 << _COUNT_BITS) - 1)).astype(np.uint16)),
-                         ("hashes", hashes[order]), ("starts", starts.astype(np.uint32))):
+    for name, values in (("first", firsts.astype(np.uint32)), ("hashes", hashes), ("starts", starts.astype(np.uint32))):
         _pad8(f)
         layout[name] = f.tell()
         f.write(values.tobytes())
@@ -154,8 +181,12 @@ class _TermTable:
         n = layout["count"]
         self.seed = _field_seed(field)
         self.count = n
-        self.first = buffer[layout["first"] : layout["first"] + 4 * n].cast("I")
-        self.postings = buffer[layout["postings"] : layout["postings"] + 2 * n].cast("H")
+        if "postings" in layout:  # a table with its counts stored (see the module docstring)
+            self.first = buffer[layout["first"] : layout["first"] + 4 * n].cast("I")
+            self.postings = buffer[layout["postings"] : layout["postings"] + 2 * n].cast("H")
+        else:
+            self.first = buffer[layout["first"] : layout["first"] + 4 * (n + 1)].cast("I")
+            self.postings = None
         self.hashes = buffer[layout["hashes"] : layout["hashes"] + 4 * n].cast("I")
         self.starts = buffer[layout["starts"] : layout["starts"] + 4 * (n + 1)].cast("I")
         self.text = buffer[layout["text"] : layout["text_end"]]
@@ -168,7 +199,10 @@ class _TermTable:
         i = bisect_left(hashes, h)
         while i < self.count and hashes[i] == h:  # terms with the same hash stand side by side
             if text[starts[i] : starts[i + 1] - 1] == key:
-                return self.first[i], self.postings[i]
+                first = self.first
+                if self.postings is None:
+                    return first[i], first[i + 1] - first[i]
+                return first[i], self.postings[i]
             i += 1
         return None
 
@@ -180,7 +214,8 @@ class _TermTable:
 
     def release(self) -> None:
         for view in (self.first, self.postings, self.hashes, self.starts, self.text):
-            view.release()
+            if view is not None:
+                view.release()
 
 
 def write_lengths(folder: Path, field: str, lengths: list[int]) -> None:
