@@ -258,7 +258,7 @@ def search(
     per_doc = occurrence_counts(index, counted, sel.occurrence_clauses()) if sel.has_text else np.zeros(
         len(counted), dtype=np.int64)
     by_version = engine.sums("version", counted, per_doc)
-    facets["version_occurrences"] = dict(zip(engine.codes["version"][0], by_version.tolist()))
+    facets["version_occurrences"] = engine.by_value("version", by_version)
     passages = total if collapse else engine.count_groups(ids)
     kept_counts = per_doc if sel.unfiltered else per_doc[sel.keep[sel.by_version]]
     totals = Totals(occurrences=int(kept_counts.sum()), paragraphs=total_paragraphs,
