@@ -8,7 +8,8 @@ articles 第X条, so its vocabulary grows with the corpus as real text's does; c
 as for any corpus), then:
 1. `jiaokan index --corpus DIR --index DIR/index --force` as a child process: wall time, CPU time (the process and
    its workers), peak RSS (the largest process, and the sum over the process tree sampled every 0.2 s: an upper
-   bound, shared pages counted in each process), index size by file.
+   bound, shared pages counted in each process), peak PSS summed over the tree (each shared page divided among
+   the processes sharing it: the memory the build takes from the machine), index size by file.
 2. Queries (top 10 with highlights and snippets, defaults) through search() in this process: p50/p95/p99 overall
    and by class, after 30 warm-up queries; the slowest queries profiled with cProfile.
 3. The same queries through `jiaokan serve`: the server's took_ms from /api/search, and the client's round trip.
@@ -48,9 +49,12 @@ def load() -> str:
     return "%.2f" % os.getloadavg()[0]
 
 
-def _tree_rss(pid: int) -> tuple[int, int]:
-    """(sum, max) resident bytes of pid and its descendants."""
-    total = largest = 0
+def _tree_memory(pid: int) -> tuple[int, int, int]:
+    """(sum of resident bytes, largest resident bytes, sum of proportional bytes) over pid and its descendants.
+    RSS counts a page shared by forked processes in each of them (a worker forked from a parent holding a large
+    corpus starts out with the parent's whole resident set); PSS divides each shared page among its sharers, so
+    the sum of PSS is the memory the build takes from the machine."""
+    total = largest = pss = 0
     stack = [pid]
     while stack:
         p = stack.pop()
@@ -59,12 +63,17 @@ def _tree_rss(pid: int) -> tuple[int, int]:
                 rss = int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
             total += rss
             largest = max(largest, rss)
+            with open(f"/proc/{p}/smaps_rollup") as f:
+                for line in f:
+                    if line.startswith("Pss:"):
+                        pss += int(line.split()[1]) * 1024
+                        break
             for task in os.listdir(f"/proc/{p}/task"):
                 with open(f"/proc/{p}/task/{task}/children") as f:
                     stack.extend(int(c) for c in f.read().split())
-        except (FileNotFoundError, ProcessLookupError, ValueError):
+        except (FileNotFoundError, ProcessLookupError, ValueError, PermissionError):
             continue
-    return total, largest
+    return total, largest, pss
 
 
 def build(corpus: Path, index: Path) -> dict:
@@ -72,10 +81,10 @@ def build(corpus: Path, index: Path) -> dict:
     started = time.perf_counter()
     proc = subprocess.Popen([JIAOKAN, "index", "--corpus", str(corpus), "--index", str(index), "--force"],
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    peak_sum = peak_one = 0
+    peak_sum = peak_one = peak_pss = 0
     while proc.poll() is None:
-        total, largest = _tree_rss(proc.pid)
-        peak_sum, peak_one = max(peak_sum, total), max(peak_one, largest)
+        total, largest, pss = _tree_memory(proc.pid)
+        peak_sum, peak_one, peak_pss = max(peak_sum, total), max(peak_one, largest), max(peak_pss, pss)
         time.sleep(0.2)
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -92,6 +101,7 @@ def build(corpus: Path, index: Path) -> dict:
         "cpu_s": round(cpu, 1),
         "peak_rss_largest_mb": round(max(peak_one, after.ru_maxrss * 1024) / 1e6),
         "peak_rss_tree_mb": round(peak_sum / 1e6),
+        "peak_pss_tree_mb": round(peak_pss / 1e6),
         "index_mb": round(sum(files.values()) / 1e6, 1),
         "files_mb": {k: round(v / 1e6, 1) for k, v in sorted(files.items(), key=lambda kv: -kv[1])},
         "load_after": load(),
@@ -265,8 +275,8 @@ def main(argv=None) -> int:
     report["load_end"] = load()
     args.out.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
-    print("| corpus | paragraphs | build wall s | build CPU s | peak RSS MB (largest / tree) | index MB | search() p50 / p95 / p99 ms | server took_ms p50 / p95 / p99 (peak RSS) | load before / after |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("| corpus | paragraphs | build wall s | build CPU s | peak RSS MB (largest / tree) | peak PSS MB (tree) | index MB | search() p50 / p95 / p99 ms | server took_ms p50 / p95 / p99 (peak RSS) | load before / after |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for r in report["runs"]:
         b, s = r["build"], r["search"]
         srv = r.get("server", {}).get("took_ms")
@@ -274,12 +284,12 @@ def main(argv=None) -> int:
         if srv:
             srv_s += f" (RSS {r['server']['server_rss_mb'].get('peak')} MB)"
         print(f"| {r['kind']} | {r['paragraphs']:,} | {b['wall_s']} | {b['cpu_s']} | {b['peak_rss_largest_mb']} / "
-              f"{b['peak_rss_tree_mb']} | {b['index_mb']} | {s['p50_ms']} / {s['p95_ms']} / {s['p99_ms']} | {srv_s} | "
+              f"{b['peak_rss_tree_mb']} | {b.get('peak_pss_tree_mb', '-')} | {b['index_mb']} | {s['p50_ms']} / {s['p95_ms']} / {s['p99_ms']} | {srv_s} | "
               f"{r['load_before']} / {r['load_after']} |")
     if "naive" in report:
         n = report["naive"]
         s = n["search"]
-        print(f"| naive recipe (recombined) | {n['size']:,} | {n['build_wall_s']} | {n['build_cpu_s']} | | {n['index_mb']} | "
+        print(f"| naive recipe (recombined) | {n['size']:,} | {n['build_wall_s']} | {n['build_cpu_s']} | | | {n['index_mb']} | "
               f"{s['p50_ms']} / {s['p95_ms']} / {s['p99_ms']} | | |")
     for r in report["runs"]:
         print(f"\n## {r['kind']} {r['paragraphs']:,}: index files (MB)\n")
