@@ -108,7 +108,7 @@ def _align(ref: list[Paragraph], other: list[Paragraph]) -> list[tuple[int | Non
 
 
 def _keys(p: Paragraph) -> tuple[set[str], set[str]]:
-    folded = fold(p.text).text
+    folded = fold(p.text, offsets=False).text  # the text alone: no offsets back into the original
     units = text_units(folded)
     pairs = {a + b for a, b in zip(units, units[1:])}
     anchors = {a.lower() for a in _ANCHOR.findall(p.text)}
