@@ -80,13 +80,21 @@ def write_index(
     blocks = [(bounds[i], bounds[i + 1]) for i in range(count)]
 
     _job.update(dest=str(dest), paragraphs=paragraphs, dictionary=dictionary)
+    seen: set[str] = set()
+    results = []
+
+    def keep(result: dict) -> None:
+        # A block's consulted keys joined at once: kept block by block, the sets of a 1M-paragraph build held
+        # about 300 MB of strings that are mostly the same keys.
+        seen.update(result.pop("seen"))
+        results.append(result)
+
     try:
         if workers == 1:
             if meanwhile is not None:
                 meanwhile()
-            results = []
             for block in blocks:
-                results.append(_worker(block))
+                keep(_worker(block))
                 if progress:
                     progress(block[1], n)
         else:
@@ -94,15 +102,18 @@ def write_index(
             # The objects there are now (every paragraph record, the dictionary) out of the garbage collections
             # of the workers and of this process while they run: a collection writes to every object it visits,
             # and so to every page, which the kernel then copies out of the memory the processes share.
+            dictionary.log_prob  # the route table, built once here and shared, not once per worker
             gc.freeze()
             try:
-                with ctx.Pool(workers) as pool:
-                    results = []
+                # A fresh worker for every block: a worker reading its block's records writes their reference
+                # counts, so the kernel copies their pages out of what it shares with this process, and a worker
+                # kept for every block ended up with its own copy of most of the corpus (1.3 GB each at 1M).
+                with ctx.Pool(workers, maxtasksperchild=1) as pool:
                     imap = pool.imap(_worker, blocks)
                     if meanwhile is not None:
                         meanwhile()
                     for result in imap:
-                        results.append(result)
+                        keep(result)
                         if progress:
                             progress(blocks[len(results) - 1][1], n)
             finally:
@@ -113,9 +124,6 @@ def write_index(
     writer = SegmentWriter(ix)
     writer._commit_toc([r["segment"] for r in results])
     writer._finish()
-    seen: set[str] = set()
-    for r in results:
-        seen |= r["seen"]
     write_lengths(dest, "words", [x for r in results for x in r["word_lengths"]])
     write_lengths(dest, "grams", [x for r in results for x in r["gram_lengths"]])
     _write_paragraph_store(dest, paragraphs, results)
@@ -243,11 +251,13 @@ class _BlockWriter(SegmentWriter):
         self.perdocwriter.close()
         fw = self.fieldwriter
         schema = self.schema
-        # Every grams term to the posting arrays.
-        terms, counts, docnums, tfs, _ = self.postings["grams"].grouped("grams")
+        # Every grams term to the posting arrays. Each field's collected postings (its vocabulary dict, the flat
+        # arrays) are let go once grouped: the worker's high-water mark is this moment.
+        terms, counts, docnums, tfs, _ = self.postings.pop("grams").grouped("grams")
         self.arrays.add_grouped("grams", terms, counts, docnums, tfs)
+        del terms, counts, docnums, tfs
         # Frequent words to the posting arrays, the rest to Whoosh.
-        terms, counts, docnums, tfs, starts = self.postings["words"].grouped("words")
+        terms, counts, docnums, tfs, starts = self.postings.pop("words").grouped("words")
         frequent = counts >= MIN_DF
         if len(frequent) - int(np.count_nonzero(frequent)) <= WHOOSH_TAIL_MIN:
             frequent[:] = True
