@@ -36,7 +36,7 @@ def _fields(cls) -> tuple[tuple[str, bool], ...]:
     return tuple((f.name, bool(f.metadata.get("omit_if_none"))) for f in fields(cls))
 
 
-@dataclass
+@dataclass(slots=True)  # no per-record __dict__: a build holds every record at once
 class Paragraph:
     """One paragraph as a reader sees it in one version."""
 
