@@ -12,7 +12,8 @@ as for any corpus), then:
    the processes sharing it: the memory the build takes from the machine), index size by file.
 2. Queries (top 10 with highlights and snippets, defaults) through search() in this process: p50/p95/p99 overall
    and by class, after 30 warm-up queries; the slowest queries profiled with cProfile.
-3. The same queries through `jiaokan serve`: the server's took_ms from /api/search, and the client's round trip.
+3. The same queries through `jiaokan serve`, after the same 30 warm-up queries: the server's took_ms from
+   /api/search, and the client's round trip.
 4. With --naive N: the naive recipe (bench/naive_recipe.py) built on the same N recombined paragraphs in this run
    and timed on the same queries.
 Prints Markdown; writes bench/out/scale.json. The machine may be shared: the load average is printed at each step.
@@ -174,7 +175,7 @@ def _server_memory(pid: int) -> dict:
     return found
 
 
-def time_server(corpus: Path, index: Path, queries) -> dict:
+def time_server(corpus: Path, index: Path, queries, warmup=()) -> dict:
     port = free_port()
     proc = subprocess.Popen([JIAOKAN, "serve", "--corpus", str(corpus), "--index", str(index), "--port", str(port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -189,6 +190,8 @@ def time_server(corpus: Path, index: Path, queries) -> dict:
                 if time.time() > deadline or proc.poll() is not None:
                     raise SystemExit("jiaokan serve did not come up")
                 time.sleep(0.3)
+        for _, q in warmup:  # the same warm-up as search() gets in this process
+            urllib.request.urlopen(base + urllib.parse.urlencode({"q": q}), timeout=60).read()
         took, trip = [], []
         classes: dict[str, list[float]] = {}
         for cls, q in queries:
@@ -234,7 +237,7 @@ def run_one(kind: str, size: int, count: int, server: bool) -> dict:
     row["profile"].pop("pstats")
     index.close()
     if server:
-        row["server"] = time_server(corpus, folder / "index", queries)
+        row["server"] = time_server(corpus, folder / "index", queries, warmup)
     row["load_after"] = load()
     return row
 
