@@ -204,12 +204,13 @@ class _Postings:
 
     def grouped(self, field: str):
         """(terms in the order of the field's term table, postings per term, document numbers and term frequencies
-        grouped term by term in that order, each term's documents in order, first posting of each term). In the
-        table's order, the posting arrays write them as they come (search/postings.py)."""
+        grouped term by term in that order, each term's documents in order, first posting of each term, and the
+        terms' UTF-8 and hashes in that order). In the table's order, the posting arrays write them as they come
+        (search/postings.py), and take the UTF-8 and hashes rather than computing them again."""
         import numpy as np
 
         terms = list(self.vocabulary)
-        _, _, table = table_order(field, terms)
+        encoded, hashes, table = table_order(field, terms)
         rank = np.empty(len(terms), dtype=np.uint32)
         rank[table] = np.arange(len(terms), dtype=np.uint32)
         ids = np.frombuffer(self.term_ids, dtype=np.uint32) if len(self.term_ids) else np.zeros(0, np.uint32)
@@ -219,7 +220,9 @@ class _Postings:
         tfs = np.frombuffer(self.tfs, dtype=np.uint16)[order] if len(ids) else np.zeros(0, np.uint16)
         counts = np.bincount(ranks, minlength=len(terms))
         starts = np.cumsum(counts) - counts
-        return [terms[i] for i in table.tolist()], counts, docnums, tfs, starts
+        in_order = table.tolist()
+        keys = ([encoded[i] for i in in_order], hashes[table])
+        return [terms[i] for i in in_order], counts, docnums, tfs, starts, keys
 
 
 class _BlockWriter(SegmentWriter):
@@ -253,17 +256,19 @@ class _BlockWriter(SegmentWriter):
         schema = self.schema
         # Every grams term to the posting arrays. Each field's collected postings (its vocabulary dict, the flat
         # arrays) are let go once grouped: the worker's high-water mark is this moment.
-        terms, counts, docnums, tfs, _ = self.postings.pop("grams").grouped("grams")
-        self.arrays.add_grouped("grams", terms, counts, docnums, tfs)
-        del terms, counts, docnums, tfs
+        terms, counts, docnums, tfs, _, keys = self.postings.pop("grams").grouped("grams")
+        self.arrays.add_grouped("grams", terms, counts, docnums, tfs, keys)
+        del terms, counts, docnums, tfs, keys
         # Frequent words to the posting arrays, the rest to Whoosh.
-        terms, counts, docnums, tfs, starts = self.postings.pop("words").grouped("words")
+        terms, counts, docnums, tfs, starts, keys = self.postings.pop("words").grouped("words")
         frequent = counts >= MIN_DF
         if len(frequent) - int(np.count_nonzero(frequent)) <= WHOOSH_TAIL_MIN:
             frequent[:] = True
         keep = frequent[np.repeat(np.arange(len(counts)), counts)]
+        flags = frequent.tolist()
+        kept_keys = ([b for b, f in zip(keys[0], flags) if f], keys[1][frequent])
         self.arrays.add_grouped(
-            "words", [t for t, f in zip(terms, frequent.tolist()) if f], counts[frequent], docnums[keep], tfs[keep]
+            "words", [t for t, f in zip(terms, flags) if f], counts[frequent], docnums[keep], tfs[keep], kept_keys
         )
         rare = [i for i in np.flatnonzero(~frequent).tolist()]
         rare.sort(key=terms.__getitem__)

@@ -65,12 +65,14 @@ class PostingArraysWriter:
         # field -> chunks of (terms, each one's first posting << _COUNT_BITS | its count): a block's million terms
         # as a list and an array, not a dict of a million Python ints (100 MB more in every build worker)
         self._index: dict[str, list[tuple[list[str], "object"]]] = {}
+        self._keys: dict[str, tuple | None] = {}  # field -> its terms' (UTF-8, hashes) in table order, if given
         self._rare: list[int] = []
 
     def add(self, field: str, term: str, docnums: list[int], tfs: list[int]) -> None:
         import numpy as np
 
         packed = np.array([(len(self._ids) << _COUNT_BITS) | len(docnums)], dtype=np.int64)
+        self._keys[field] = None
         self._index.setdefault(field, []).append(([term], packed))
         self._ids.extend(docnums)
         try:
@@ -79,14 +81,16 @@ class PostingArraysWriter:
             # Term frequencies above 65535 in one paragraph do not happen; saturate rather than fail if they did.
             self._tfs.extend(min(t, 65535) for t in tfs)
 
-    def add_grouped(self, field: str, terms: list[str], counts, docnums, tfs) -> None:
+    def add_grouped(self, field: str, terms: list[str], counts, docnums, tfs, keys=None) -> None:
         """Many terms at once: terms[i] has counts[i] postings, `docnums` and `tfs` (numpy) hold them term after
-        term in the same order."""
+        term in the same order. `keys`: the terms' (UTF-8, hashes) when they are already in table order
+        (table_order), which the block's only chunk of a field then need not compute again."""
         import numpy as np
 
         if not len(terms):
             return
         first = len(self._ids) + np.cumsum(counts) - counts
+        self._keys[field] = keys if field not in self._index else None
         self._index.setdefault(field, []).append((terms, (first.astype(np.int64) << _COUNT_BITS) | counts))
         self._ids.frombytes(np.asarray(docnums, dtype=np.uint16).tobytes())
         self._tfs.frombytes(np.asarray(tfs, dtype=np.uint16).tobytes())
@@ -106,14 +110,19 @@ class PostingArraysWriter:
         tables, id_parts, tf_parts = [], [], []
         at = 0
         for field, chunks in self._index.items():
-            terms = chunks[0][0] if len(chunks) == 1 else [t for chunk, _ in chunks for t in chunk]
-            encoded, hashes, order = table_order(field, terms)
+            if self._keys.get(field) is not None:  # one chunk, already in table order
+                encoded, hashes = self._keys[field]
+                order = np.arange(len(encoded))
+            else:
+                terms = [t for chunk, _ in chunks for t in chunk]
+                encoded, hashes, order = table_order(field, terms)
             packed = np.concatenate([p for _, p in chunks]).astype(np.int64)[order]
             first, count = packed >> _COUNT_BITS, packed & ((1 << _COUNT_BITS) - 1)
             local = np.cumsum(count) - count
             total = int(count.sum())
-            if not len(first) or np.array_equal(first, local + first[0]):
-                picked = slice(int(first[0]) if len(first) else 0, (int(first[0]) if len(first) else 0) + total)
+            start = int(first[0]) if len(first) else 0
+            if np.array_equal(first, local + start):
+                picked = slice(start, start + total)
             else:
                 picked = np.repeat(first - local, count) + np.arange(total, dtype=np.int64)
             id_parts.append(ids[picked])
