@@ -65,6 +65,13 @@ def _t2s(text: str) -> str:
     return _converter("t2s").convert(text)
 
 
+def _may_hold_cjk_space(text: str) -> bool:
+    """Whether `text` may hold a space _CJK_SPACE drops, at C speed and without compiling it: white space with text
+    on both sides (split() finds it; most Chinese text, most queries, have none) and a character in or above the
+    first Han block (max())."""
+    return len(text.split(None, 1)) > 1 and max(text) >= "\u3400"
+
+
 def fold(text: str, *, offsets: bool = True) -> Folded:
     """Fold `text`. With `offsets` off (an index build: it stores the folded text and counts its terms) the
     offsets back into the original are not computed, and `span()` is not available."""
@@ -81,10 +88,8 @@ def fold(text: str, *, offsets: bool = True) -> Folded:
             starts, ends = [], []
     folded = folded.translate(_YO)
 
-    # Drop spaces between Han characters, and between Han characters and digits (only whitespace with text on
-    # both sides can be such: split() finds it at C speed, and most Chinese text, most queries, have none).
-    # (max() >= the first Han block: the text holds some character that could be Han, without compiling a pattern.)
-    if len(folded.split(None, 1)) > 1 and max(folded) >= "\u3400" and _CJK_SPACE.search(folded):
+    # Drop spaces between Han characters, and between Han characters and digits.
+    if _may_hold_cjk_space(folded) and _CJK_SPACE.search(folded):
         if offsets:
             # The offsets of what stays, a stretch between two dropped spaces at a time.
             kept_starts: list[int] = []
@@ -116,7 +121,7 @@ def reading(text: str) -> str:
     """What folding makes of a query term, for showing it: width, script and spaces folded, case kept
     (ＮＡＴＯ -> NATO, 北約 -> 北约)."""
     text = unicodedata.normalize("NFKC", text)
-    if len(text.split(None, 1)) > 1 and max(text) >= "\u3400":  # some white space, and some character maybe Han
+    if _may_hold_cjk_space(text):
         text = _CJK_SPACE.sub("", text)
     return _t2s(text)
 

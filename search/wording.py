@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 from functools import lru_cache
 
-from jiaokan.search.folding import fold
+from jiaokan.search.folding import Folded, fold
 from jiaokan.search.units import DIGIT_GROUP, HAN_CHAR, LATIN_WORD, LazyPattern
 
 # The units of search/units.py, a spaced digit group as one number, and each punctuation mark.
@@ -19,7 +19,7 @@ _TOKEN = LazyPattern(rf"{HAN_CHAR}|{DIGIT_GROUP}|{LATIN_WORD}|[^\w\s]")
 MERGE_GAP = 2  # equal tokens between two differences that still count as one difference
 
 
-def _tokens(folded) -> tuple[list[str], list[tuple[int, int]]]:
+def _tokens(folded: Folded) -> tuple[list[str], list[tuple[int, int]]]:
     tokens, spans = [], []
     for m in _TOKEN.finditer(folded.text):
         tokens.append(m.group().replace(" ", "").replace("\u00a0", ""))
