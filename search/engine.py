@@ -41,6 +41,7 @@ CACHE_POSTINGS = 4_000_000
 PROOF_MIN_CANDIDATES = 64
 PROOF_SAMPLE = 128  # candidates the proof is tried on first
 PROOF_WORTH = 0.2  # the share of them it must prove to be run on all
+TOP_SAMPLE = 2048  # keys sampled to find a floor for the best few among many matches (Engine.top)
 _EMPTY_IDS = np.zeros(0, dtype=IDS)
 _EMPTY_SCORES = np.zeros(0, dtype=np.float32)
 _EMPTY_IDS.flags.writeable = False
@@ -216,6 +217,17 @@ def union(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndar
     pb[new] = placed
     pb[dup] = pa[ins[dup]]
     return ids, pa, pb
+
+
+def _above_sample(key: np.ndarray, count: int) -> np.ndarray:
+    """Positions of the keys at or above the count-th best of an evenly spaced sample of TOP_SAMPLE of them. The
+    sample's count best are keys too, so the count best keys (and every tie of the last) are among these: a
+    partial sort of about count * len(key) / TOP_SAMPLE keys instead of all (2 ms at 160k matches)."""
+    sample = key[:: len(key) // TOP_SAMPLE]
+    if count >= len(sample):
+        return np.arange(len(key))
+    floor = np.partition(sample, len(sample) - count)[len(sample) - count]
+    return np.flatnonzero(key >= floor)
 
 
 class _Cache:
@@ -764,10 +776,12 @@ class Engine:
     def top(self, key: np.ndarray, ids: np.ndarray, count: int) -> np.ndarray:
         """The document numbers of the `count` best keys (key[i] is ids[i]'s), best first, ties in document order."""
         if len(ids) > count:
-            part = np.argpartition(-key, count - 1)[:count]
-            threshold = key[part].min()
-            # Keep every document tied with the last one, so that ties resolve by document order.
-            chosen = np.flatnonzero(key >= threshold)
+            chosen = np.arange(len(ids)) if len(ids) < TOP_SAMPLE * 4 else _above_sample(key, count)
+            among = key[chosen]
+            if len(among) > count:
+                threshold = among[np.argpartition(-among, count - 1)[:count]].min()
+                # Keep every document tied with the last one, so that ties resolve by document order.
+                chosen = chosen[among >= threshold]
             ids, key = ids[chosen], key[chosen]
         order = np.lexsort((ids, -key))
         return ids[order][:count]

@@ -24,14 +24,24 @@ class LazyPattern:
     (it builds the character map in Python), which a one-shot lookup would otherwise pay for every pattern it
     imports, used or not (a Chinese query never needs the Latin-word ones)."""
 
+    made: list["LazyPattern"] = []  # every one, for compile_all
+
     def __init__(self, pattern: str):
         self.pattern = pattern
+        LazyPattern.made.append(self)
 
     def __getattr__(self, name: str):  # first use of match, findall, ...: compile, then keep the bound methods
         compiled = re.compile(self.pattern)
         for method in ("match", "search", "findall", "finditer", "fullmatch", "sub", "split"):
             setattr(self, method, getattr(compiled, method))
         return getattr(compiled, name)
+
+    @classmethod
+    def compile_all(cls) -> None:
+        """Compile every pattern made so far now (a server's start-up), not in the first request that uses it
+        (the wording diff's pattern cost that request 5 to 7 ms)."""
+        for pattern in cls.made:
+            pattern.match
 
 
 UNIT_RE = LazyPattern(f"{HAN_CHAR}|{LATIN_WORD}")

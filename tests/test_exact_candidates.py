@@ -119,6 +119,21 @@ def test_set_operations_agree_with_plain_sets():
         assert np.allclose(summed.score, [expected[d] for d in summed.ids.tolist()])
 
 
+def test_the_best_few_are_those_of_a_full_sort(dense):
+    """Engine.top finds the best among many matches from a sampled floor: the same documents, in the same order
+    (best key first, ties in document order), as sorting every match, with few distinct keys (ties everywhere,
+    the sample's floor tied with thousands) and many, and with the best keys bunched where the sample misses."""
+    engine = dense.engine
+    rng = np.random.default_rng(5)
+    for size in (E.TOP_SAMPLE * 4 - 1, E.TOP_SAMPLE * 4, 50_000, 200_000):
+        ids = np.sort(rng.choice(10 * size, size, replace=False)).astype(E.IDS)
+        for key in (rng.random(size), rng.integers(0, 3, size).astype(np.float64), np.zeros(size),
+                    np.where(np.arange(size) % 997 == 5, 2.0 + rng.random(size), rng.random(size))):
+            for count in (1, 10, 60, 500, E.TOP_SAMPLE, size + 3):
+                expected = ids[np.lexsort((ids, -key))][:count]
+                assert np.array_equal(engine.top(key, ids, count), expected), (size, count)
+
+
 @pytest.mark.parametrize("text", [
     "the sco met", "the  sco met", "the\nsco met", "the\u3000sco", "bathe sco", "the scope", "the sco's summit",
     "the sco’s", "sco the sco", "theo sco the sco", "the-sco", "the sco", "xthe sco the  sco", "th e sco",
