@@ -156,6 +156,13 @@ def _block_tfs(size: int) -> np.ndarray:
     return _scratch_array("block_tfs", size, np.uint16, 0)
 
 
+def _at(ids: np.ndarray) -> np.ndarray:
+    """Document numbers as numpy's own index type, for writing into an array at them: numpy converts any other
+    index array to it first, element by element, which made a scatter at 300k int32 numbers 0.99 ms against 0.36
+    (a copy with astype is 0.04 ms). Reading at them is np.take, which does not need it."""
+    return ids.astype(np.intp, copy=False)
+
+
 def common(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Positions in `a` and in `b` (both sorted, unique) of the document numbers both hold."""
     if not len(a) or not len(b):
@@ -175,13 +182,14 @@ def common(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         # Similar sizes: write where each of the larger's numbers stands into a scratch array (-1 elsewhere) and
         # read it at the smaller's (linear, and no pass over the whole index).
         slots = _slots(int(max(large[-1], small[-1])) + 1)
-        slots[large] = np.arange(len(large), dtype=np.int32)
+        at = _at(large)
+        slots[at] = np.arange(len(large), dtype=np.int32)
         try:
-            found = slots[small]
+            found = slots.take(small)
         finally:
-            slots[large] = -1
+            slots[at] = -1
         ps = np.flatnonzero(found >= 0)
-        pl = found[ps]
+        pl = found[ps].astype(np.intp)
     return (pl, ps) if swapped else (ps, pl)
 
 
@@ -195,12 +203,13 @@ def union(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndar
     if (len(a) + len(b)) * 4 >= hi - lo:
         # Dense in their range: mark them and read the marks in order.
         marks, positions = _marks(hi), _positions(hi)
-        marks[a] = True
-        marks[b] = True
-        ids = (np.flatnonzero(marks[lo:hi]) + lo).astype(IDS)
-        marks[ids] = False
-        positions[ids] = np.arange(len(ids), dtype=np.int32)
-        return ids, positions[a].astype(np.int64), positions[b].astype(np.int64)
+        at_a, at_b = _at(a), _at(b)
+        marks[at_a] = True
+        marks[at_b] = True
+        at = np.flatnonzero(marks[lo:hi]) + lo
+        marks[at] = False
+        positions[at] = np.arange(len(at), dtype=np.int32)
+        return at.astype(IDS), positions.take(at_a).astype(np.int64), positions.take(at_b).astype(np.int64)
     ins = np.searchsorted(a, b)
     dup = a[np.minimum(ins, len(a) - 1)] == b
     new = ~dup
@@ -322,7 +331,7 @@ class Engine:
         found = [values.index(v) for v in wanted if v in values]
         if not found:
             return np.zeros(len(ids), dtype=bool)
-        mine = codes[ids]
+        mine = codes.take(ids)
         return mine == found[0] if len(found) == 1 else np.isin(mine, found)
 
     @cached_property
@@ -392,7 +401,7 @@ class Engine:
             keep = run_codes >= 0
             summed = np.bincount(run_codes[keep], weights=per_run[keep], minlength=len(values))
             return summed.astype(np.int64)
-        mine = codes[ids]
+        mine = codes.take(ids)
         if weights is not None:
             weights = np.asarray(weights, dtype=np.float64)
         if self._has_null[name]:
@@ -513,7 +522,7 @@ class Engine:
 
     def _bm25(self, field: str, ids: np.ndarray, tfs: np.ndarray, df: int, weight: float) -> np.ndarray:
         idf = math.log(1 + (self.size - df + 0.5) / (df + 0.5))
-        norm = K1 * (1 - B + B * self.lengths[field][ids] / self.avg_length[field])
+        norm = K1 * (1 - B + B * self.lengths[field].take(ids) / self.avg_length[field])
         return (weight * idf * tfs * (K1 + 1) / (tfs + norm)).astype(np.float32, copy=False)
 
     def term(self, field: str, term: str, weight: float = 1.0) -> Result:
@@ -753,7 +762,7 @@ class Engine:
         groups = self.groups
         if groups is None or not len(ids):
             return len(ids)
-        mine = groups[ids]
+        mine = groups.take(ids)
         marks = _marks(self._group_count)
         marks[mine] = True
         try:
@@ -766,7 +775,7 @@ class Engine:
         groups = self.groups
         if groups is None or not len(ids):
             return ids
-        mine = groups[ids]
+        mine = groups.take(ids)
         order = np.lexsort((ids, -key, mine))
         ranked = mine[order]
         first = np.ones(len(order), dtype=bool)

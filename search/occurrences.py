@@ -19,7 +19,7 @@ from itertools import repeat
 
 import numpy as np
 
-from jiaokan.search.engine import Result, _self_overlapping, common, provable
+from jiaokan.search.engine import Result, _at, _self_overlapping, common, provable
 from jiaokan.search.matching import chain_terms, find_exact
 from jiaokan.search.spans import folded_occurrences
 
@@ -60,18 +60,21 @@ def occurrence_counts(index, docnums: np.ndarray, clauses: list) -> np.ndarray:
     # reading's documents and the query's are mostly the same large sets: no intersection per reading).
     if len(readings) == 1:
         found = _reading_counts(engine, readings[0], docnums, text, starts, ends)
-        counts = np.zeros(len(docnums), dtype=np.int64)
         ia, ib = common(docnums, found.ids)  # often the same documents: no search (search/engine.py common)
-        counts[ia] = found.score[ib]
+        if len(ia) == len(docnums) == len(found.ids):
+            return found.score.astype(np.int64)
+        counts = np.zeros(len(docnums), dtype=np.int64)
+        counts[ia] = found.score.take(ib)
         return counts
     acc = _accumulator(engine.size)
     added = []
     try:
         for r in readings:
             found = _reading_counts(engine, r, docnums, text, starts, ends)
-            acc[found.ids] += found.score
-            added.append(found.ids)
-        return acc[docnums].astype(np.int64)
+            at = _at(found.ids)
+            acc[at] += found.score
+            added.append(at)
+        return acc.take(docnums).astype(np.int64)
     finally:
         for ids in added:
             acc[ids] = 0

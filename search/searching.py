@@ -82,7 +82,7 @@ class Selection:
 
     def _position(self, docnum: int) -> int | None:
         ids = self.matched.ids
-        i = int(ids.searchsorted(docnum))
+        i = int(ids.searchsorted(ids.dtype.type(docnum)))  # a Python int would have the whole array converted
         return i if i < len(ids) and int(ids[i]) == docnum else None
 
     def holds(self, docnum: int) -> bool:
@@ -97,7 +97,7 @@ class Selection:
         return float(self.matched.score[self._position(docnum)])
 
     def by_match(self) -> ByMatch:
-        counts = np.bincount(self.kinds[self.keep], minlength=len(MATCHES))
+        counts = np.bincount(self.kept(self.kinds, self.keep), minlength=len(MATCHES))
         return ByMatch(*(int(n) for n in counts))
 
 
