@@ -41,6 +41,11 @@ CACHE_POSTINGS = 4_000_000
 PROOF_MIN_CANDIDATES = 64
 PROOF_SAMPLE = 128  # candidates the proof is tried on first
 PROOF_WORTH = 0.2  # the share of them it must prove to be run on all
+# An AND's clause is confirmed only where the others stand when that is this many times fewer documents than its
+# candidates (Engine.exact).
+NARROW_SAVING = 2
+# From this many documents a probe may read the term's whole postings (Engine.probe).
+PROBE_WHOLE_MIN = 4096
 TOP_SAMPLE = 2048  # keys sampled to find a floor for the best few among many matches (Engine.top)
 _EMPTY_IDS = np.zeros(0, dtype=IDS)
 _EMPTY_SCORES = np.zeros(0, dtype=np.float32)
@@ -161,6 +166,17 @@ def _at(ids: np.ndarray) -> np.ndarray:
     index array to it first, element by element, which made a scatter at 300k int32 numbers 0.99 ms against 0.36
     (a copy with astype is 0.04 ms). Reading at them is np.take, which does not need it."""
     return ids.astype(np.intp, copy=False)
+
+
+def _spread(size: int) -> np.ndarray:
+    """float32, all zero (callers set entries and clear them)."""
+    return _scratch_array("spread", size, np.float32, 0)
+
+
+def _spreads(wanted: int, postings: int) -> bool:
+    """Whether `wanted` sorted numbers are found in `postings` sorted ones quicker by spreading the postings over a
+    scratch array and reading it at the numbers than by a binary search for each number."""
+    return wanted * (math.log2(postings + 1) - 1.5) > 3 * postings
 
 
 def common(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -481,7 +497,17 @@ class Engine:
 
     def probe(self, field: str, term: str, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """For the sorted document numbers `ids`: which of them hold the term, and its frequency in those, found
-        by binary search in the posting arrays (the term's postings are not read)."""
+        by binary search in the posting arrays (the term's postings are not read), or, where the documents are
+        so many that each block's postings would be spread anyway, in the term's whole postings, read once and
+        kept in the cache: a character most paragraphs hold is probed again and again (every string with it),
+        and one pass over the whole postings replaces a pass per block (17 of them at a million paragraphs)."""
+        whole = self.cache.get(("tf", field, term))
+        if whole is None and len(ids) >= PROBE_WHOLE_MIN:
+            df = self.df(field, term)
+            if df is not None and _spreads(len(ids), df):
+                whole = self.frequencies(field, term)
+        if whole is not None:
+            return self._probe_whole(whole, ids)
         present = np.zeros(len(ids), dtype=bool)
         tfs = np.zeros(len(ids), dtype=np.float32)
         cuts = np.searchsorted(ids, self._bases)
@@ -494,7 +520,7 @@ class Engine:
                 block_ids, block_tfs = local
                 m, n = len(block_ids), hi - lo
                 wanted = (ids[lo:hi] - arrays.base).astype(np.intp)
-                if n * (math.log2(m + 1) - 1.5) > 3 * m:
+                if _spreads(n, m):
                     # Many documents against the block's postings: spread the term's frequencies over a scratch
                     # array of the block's numbers (a frequency is at least 1) and read them at the documents'.
                     spread = _block_tfs(MAX_BLOCK)
@@ -520,6 +546,27 @@ class Engine:
                     tfs[lo + ia] = found[1][ib]
         return present, tfs
 
+    def _probe_whole(self, whole: Result, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """probe() in a term's whole postings (`whole`: its documents, and its frequencies as the score)."""
+        m = len(whole.ids)
+        if not m:
+            return np.zeros(len(ids), dtype=bool), np.zeros(len(ids), dtype=np.float32)
+        if _spreads(len(ids), m):
+            spread = _spread(self.size)
+            at = _at(whole.ids)
+            spread[at] = whole.score
+            try:
+                found = spread.take(ids)
+            finally:
+                spread[at] = 0
+            return found > 0, found
+        pos = np.searchsorted(whole.ids, ids)
+        pos[pos == m] = 0
+        present = whole.ids.take(pos) == ids
+        tfs = np.zeros(len(ids), dtype=np.float32)
+        tfs[present] = whole.score.take(pos[present])
+        return present, tfs
+
     def _bm25(self, field: str, ids: np.ndarray, tfs: np.ndarray, df: int, weight: float) -> np.ndarray:
         idf = math.log(1 + (self.size - df + 0.5) / (df + 0.5))
         norm = K1 * (1 - B + B * self.lengths[field].take(ids) / self.avg_length[field])
@@ -536,16 +583,17 @@ class Engine:
             return self.nothing()
         return self.cache.put(key, Result(ids, self._bm25(field, ids, tfs, len(ids), weight)))
 
-    def all_of(self, field: str, terms: list[str], weight: float = 1.0) -> tuple[Result, dict[str, np.ndarray]]:
+    def all_of(self, field: str, terms: list[str], weight: float = 1.0,
+               within: np.ndarray | None = None) -> tuple[Result, dict[str, np.ndarray]]:
         """Documents holding every term, scored as the sum of the terms' scores in the order given (a term listed
         twice counts twice), and each distinct term's frequency in them. The rarest term is read; the others are
-        probed for its documents only."""
+        probed for its documents only. With `within` (sorted document numbers), only those of them."""
         distinct = list(dict.fromkeys(terms))
         dfs = {t: self.df(field, t) for t in distinct}
         # Rarest first (a term whose count needs Whoosh is rare there: read it first too).
         order = sorted(distinct, key=lambda t: -1 if dfs[t] is None else dfs[t])
         first = self.term(field, order[0], weight)
-        ids = first.ids
+        ids = first.ids if within is None else first.ids[common(first.ids, within)[0]]
         tfs: dict[str, np.ndarray] = {}
         for t in order[1:]:
             if not len(ids):
@@ -569,10 +617,12 @@ class Engine:
             score = s if score is None else (score + s).astype(np.float32, copy=False)
         return Result(ids, score), tfs
 
-    def exact(self, a: Analysis, weight: float = 1.0) -> Result:
+    def exact(self, a: Analysis, weight: float = 1.0, within: np.ndarray | None = None) -> Result:
         """Documents containing the analysed string exactly: every pair of its chain in the document, then the
         string itself confirmed in the folded text (pairs alone could occur apart) unless the term frequencies
-        prove it."""
+        prove it. With `within` (sorted document numbers: where an AND's other clauses stand), the documents
+        among those at least: where they are much fewer than the string's candidates, only those are confirmed
+        (and nothing is kept in the cache, the answer being partial)."""
         budget.check()
         terms = chain_terms(a)
         if not terms:
@@ -585,13 +635,20 @@ class Engine:
             return found
         # The summing order of the scores as it always was: the first pair, then each other pair once.
         ordered = [terms[0]] + list(dict.fromkeys(terms[1:]))
-        result, tfs = self.all_of("grams", ordered, weight)
-        if not result.any():
-            return result
         # Which candidates hold it does not depend on the weight: confirmed once per string (translations search
         # their targets at their own weights, occurrence counts at none).
         holds_key = ("holds", tuple(a.units), tuple(a.adjacent))
         holding = self.cache.get(holds_key)
+        narrow = None
+        if within is not None and holding is None:
+            candidates = min(self.df("grams", t) or 0 for t in ordered)  # None: rare in a Whoosh tail
+            narrow = within if len(within) * NARROW_SAVING < candidates else None
+        result, tfs = self.all_of("grams", ordered, weight, narrow)
+        if not result.any():
+            return result
+        if narrow is not None:
+            keep = self._confirm(a, result.ids, tfs, keep_counts=False)
+            return result if keep.all() else result.restricted(keep)
         if holding is None:
             keep = self._confirm(a, result.ids, tfs)
             self.cache.put(holds_key, Result(result.ids[keep], result.score[keep]))
@@ -615,8 +672,11 @@ class Engine:
         ids, tfs = self.postings(field, term)
         return self.cache.put(key, Result(ids, tfs.astype(np.float32)))
 
-    def _confirm(self, a: Analysis, candidates: np.ndarray, pair_tfs: dict[str, np.ndarray]) -> np.ndarray:
-        """For each candidate (holding every pair of the chain), whether it holds the string."""
+    def _confirm(self, a: Analysis, candidates: np.ndarray, pair_tfs: dict[str, np.ndarray],
+                 keep_counts: bool = True) -> np.ndarray:
+        """For each candidate (holding every pair of the chain), whether it holds the string. Where confirming
+        counts the occurrences too, they are kept for search's totals if `keep_counts` (the candidates are all
+        the string's)."""
         budget.check()
         all_han = all(a.han) and all(a.adjacent)
         keep = np.zeros(len(candidates), dtype=bool)
@@ -646,8 +706,9 @@ class Engine:
             counts[todo] = np.fromiter(map(text.count, repeat(literal), starts[docs].tolist(), ends[docs].tolist()),
                                        dtype=np.int64, count=len(docs))
             keep = counts > 0
-            self.cache.put(("occurrences", tuple(a.units), tuple(a.adjacent)),
-                           Result(candidates[keep], counts[keep].astype(np.float32)))
+            if keep_counts:
+                self.cache.put(("occurrences", tuple(a.units), tuple(a.adjacent)),
+                               Result(candidates[keep], counts[keep].astype(np.float32)))
             return keep
         if counts is not None and not any(a.han):
             # A Latin phrase the proof has counted where it could: the matcher counts the candidates it left
@@ -658,8 +719,9 @@ class Engine:
             counts[todo] = np.fromiter((_count_exact(folded[i], a) for i in docs.tolist()), dtype=np.int64,
                                        count=len(docs))
             keep = counts > 0
-            self.cache.put(("occurrences", tuple(a.units), tuple(a.adjacent)),
-                           Result(candidates[keep], counts[keep].astype(np.float32)))
+            if keep_counts:
+                self.cache.put(("occurrences", tuple(a.units), tuple(a.adjacent)),
+                               Result(candidates[keep], counts[keep].astype(np.float32)))
             return keep
         if not len(todo):
             return keep
@@ -738,7 +800,13 @@ class Engine:
             return self.nothing()
         if len(words) == 1:
             return self.term("words", words[0], weight)
-        return self.all_of("words", words, weight)[0]
+        # Kept like a term: a string's words apart come back in every query with the string (and in each of the
+        # tries of a search that found nothing, search/suggest.py).
+        key = ("all words", tuple(words), weight)
+        found = self.cache.get(key)
+        if found is None:
+            found = self.cache.put(key, self.all_of("words", words, weight)[0])
+        return found
 
     # --- passages and the top -----------------------------------------------------------------------------------
 

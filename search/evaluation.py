@@ -16,7 +16,8 @@ from jiaokan.search import query_parser as P
 from jiaokan.search.analysis import analyze
 from jiaokan.search.clauses import Clause, apart_words, make_clause
 from jiaokan.search.demotion import WORDS, Demotion
-from jiaokan.search.engine import Engine, Result, union
+from jiaokan.search.engine import Engine, Result, common, union
+from jiaokan.search.matching import chain_terms
 from jiaokan.search.expansion import Expanded, phrase_spans, with_translations
 from jiaokan.search.index import CorpusIndex
 from jiaokan.search.translation import Expansion, lookup
@@ -72,11 +73,13 @@ def _evaluate(node, index: CorpusIndex, translate: bool, negated: bool = False, 
     return _evaluate_group(node, index, translate, negated)
 
 
-def _evaluate_text(node: P.Text, index: CorpusIndex, translate: bool, negated: bool) -> Evaluated:
+def _evaluate_text(node: P.Text, index: CorpusIndex, translate: bool, negated: bool,
+                   within: np.ndarray | None = None) -> Evaluated:
+    """`within`: the documents an AND's other clauses leave (only those of this one's matter)."""
     clause = make_clause(node, index, negated)
     if clause is None:
         return Evaluated(None)
-    result, apart = match_clause(clause, index.engine)
+    result, apart = match_clause(clause, index.engine, within)
     out = Evaluated(result, [clause])
     if apart is not None and not negated:
         out.demotions.append(Demotion(apart, WORDS))
@@ -94,7 +97,10 @@ def _evaluate_group(node, index: CorpusIndex, translate: bool, negated: bool) ->
     phrases = phrase_spans(children, index) if isinstance(node, P.And) and translate and not negated else []
     # Words of a phrase the table knows ("human rights") are translated as the phrase, not one by one.
     in_phrase = {i for members, _ in phrases for i in members}
-    parts = [_evaluate(child, index, translate, negated, i not in in_phrase) for i, child in enumerate(children)]
+    if isinstance(node, P.And) and not negated and not phrases:
+        parts = _evaluate_narrowing(children, index, translate)
+    else:
+        parts = [_evaluate(child, index, translate, negated, i not in in_phrase) for i, child in enumerate(children)]
     out = Evaluated(None)
     for part in parts:
         out.absorb(part)
@@ -143,11 +149,39 @@ def _evaluate_group(node, index: CorpusIndex, translate: bool, negated: bool) ->
     return out
 
 
-def match_clause(clause: Clause, engine: Engine) -> tuple[Result, np.ndarray | None]:
+def _evaluate_narrowing(children: list, index: CorpusIndex, translate: bool) -> list[Evaluated]:
+    """An AND's children, evaluated (and returned) each as on its own, but those that are strings each only where the
+    ones before it stand, the strings rarest first: what the AND keeps is the same, and a common string beside a
+    rare one is confirmed in the rare one's paragraphs, not in all of its own (Engine.exact)."""
+    engine = index.engine
+
+    def rarity(i: int) -> float:
+        child = children[i]
+        if not isinstance(child, P.Text):
+            return -1.0  # groups and negations first: they narrow the strings, and nothing narrows them
+        terms = chain_terms(analyze(child.text, None))
+        return min((engine.df("grams", t) or 0 for t in terms), default=float("inf"))
+
+    parts: list = [None] * len(children)
+    within = None
+    for i in sorted(range(len(children)), key=rarity):
+        child = children[i]
+        if isinstance(child, P.Text):
+            parts[i] = _evaluate_text(child, index, translate, False, within)
+        else:
+            parts[i] = _evaluate(child, index, translate)
+        found = parts[i].result
+        if isinstance(found, Result):
+            within = found.ids if within is None else within[common(within, found.ids)[0]]
+    return parts
+
+
+def match_clause(clause: Clause, engine: Engine, within: np.ndarray | None = None) -> tuple[Result, np.ndarray | None]:
     """(what the clause matches, the paragraphs among them that match it only loosely, or None). A word: its stem
     in the words field, loosely where the form typed is absent. A string: paragraphs holding it exactly, scored on
     both fields, and (unless quoted) paragraphs holding all its words apart, scored on the words field, loosely.
-    A prefix: any of its words, as written."""
+    A prefix: any of its words, as written. With `within`, of a string's exact matches only those among these
+    documents are sure to be found (an AND's other clauses leave only them)."""
     if clause.kind == "prefix":
         found = engine.nothing()
         for reading in clause.readings:
@@ -161,7 +195,7 @@ def match_clause(clause: Clause, engine: Engine) -> tuple[Result, np.ndarray | N
         return stemmed, stemmed.without(surface).ids
     result, apart_ids = None, None
     for reading in clause.readings:
-        exact = engine.exact(reading, GRAMS_WEIGHT)
+        exact = engine.exact(reading, GRAMS_WEIGHT, within)
         # The string's meaning-bearing words add their words-field score wherever the string stands.
         meaning = engine.all_words(reading, WORDS_WEIGHT) if reading.words and exact.any() else engine.nothing()
         found = exact.plus(meaning)

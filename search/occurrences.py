@@ -103,6 +103,11 @@ def _reading_counts(engine, r, docnums: np.ndarray, text, starts, ends) -> Resul
         return engine.frequencies("grams", terms[0])
     key = ("occurrences", tuple(r.units), tuple(r.adjacent))
     found = engine.cache.get(key)
+    if found is None and engine.cache.get(("holds", tuple(r.units), tuple(r.adjacent))) is None:
+        # Not confirmed over the whole index (a clause of an AND is confirmed only where the others stand, search/
+        # engine.py exact): counted in these paragraphs alone, none where it is absent.
+        counted = _counted(engine, r, docnums, text, starts, ends)
+        return counted.restricted(counted.score > 0)
     if found is None:
         holding = engine.holding(r)
         found = engine.cache.get(key)  # confirming a Han string counts it too (search/engine.py _confirm)
@@ -118,7 +123,8 @@ def _reading_counts(engine, r, docnums: np.ndarray, text, starts, ends) -> Resul
 
 
 def _counted(engine, r, docs: np.ndarray, text, starts, ends) -> Result:
-    """The paragraphs `docs` (each holding the reading) with its occurrences in each, as the Result's `score`."""
+    """The paragraphs `docs` with the reading's occurrences in each, as the Result's `score` (0 where it is absent:
+    str.count and the matcher find none, and term frequencies prove a count only where the string stands)."""
     literal = "".join(r.units)
     if all(r.han) and all(r.adjacent) and text is not None and not _self_overlapping(literal):
         counted = map(text.count, repeat(literal), starts[docs].tolist(), ends[docs].tolist())

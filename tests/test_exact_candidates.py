@@ -172,19 +172,27 @@ def test_occurrence_totals_are_the_concordance_lines(corpus_index, dense):
             assert page.facets["version_occurrences"] == lines.by_version, q
 
 
-def test_probe_agrees_with_the_postings(dense):
+@pytest.mark.parametrize("whole_from", [E.PROBE_WHOLE_MIN, 1])
+def test_probe_agrees_with_the_postings(dense, monkeypatch, whole_from):
     # probe() finds a term's frequencies for given documents by binary search or, for many documents, through a
-    # scratch array of the block's numbers: either way what reading the postings says.
+    # scratch array of the block's numbers, or in the term's whole postings (read once and cached; from
+    # PROBE_WHOLE_MIN documents, here also from one): each way what reading the postings says.
+    monkeypatch.setattr(E, "PROBE_WHOLE_MIN", whole_from)
     engine = dense.engine
+    engine.cache.clear()
     rng = np.random.default_rng(4)
-    for term in ["联", "合国", "中方", "一", "春夏", "联合国作际中方"]:
+    for term in ["联", "合国", "中方", "一", "春夏", "联合国作际中方", "不在"]:
         ids, tfs = engine.postings("grams", term)
         truth = dict(zip(ids.tolist(), tfs.tolist()))
-        for size in [1, 5, 40, engine.size // 2, engine.size]:
+        for size in [engine.size, 1, 5, 40, engine.size // 2]:  # the whole postings once kept, for few too
             wanted = np.unique(rng.integers(0, engine.size, size)).astype(E.IDS)
             present, found = engine.probe("grams", term, wanted)
             assert present.tolist() == [int(d) in truth for d in wanted.tolist()], (term, size)
             assert found[present].tolist() == [truth[int(d)] for d in wanted[present].tolist()], (term, size)
+            assert not found[~present].any()
+    if whole_from == 1:
+        assert engine.cache.get(("tf", "grams", "联")) is not None  # the whole postings were read and kept
+    engine.cache.clear()
 
 
 def test_facet_counts_from_runs_are_counts_by_document(corpus_index):
@@ -205,3 +213,43 @@ def test_facet_counts_from_runs_are_counts_by_document(corpus_index):
             expected_sums = np.bincount(mine[known], weights=weights[known], minlength=len(values)).astype(np.int64)
             assert engine.counts(name, ids) == dict(zip(values, expected.tolist())), (name, share)
             assert engine.sums(name, ids, weights).tolist() == expected_sums.tolist(), (name, share)
+
+
+def _page(index, q):
+    page = search(index, q, per_page=20)
+    return (page.total, page.total_paragraphs, page.totals, page.by_match, page.facets,
+            [(h.id, round(h.score, 4), h.match, h.highlights, h.snippet, h.also_in) for h in page.hits])
+
+
+def test_an_and_confirms_a_string_only_where_the_other_clauses_stand(dense, corpus_index, monkeypatch):
+    """A string ANDed with rarer clauses is confirmed only in their paragraphs (Engine.exact's `within`): the same
+    page as confirming it everywhere (totals, occurrences, facets, hits and their scores and highlights), with the
+    narrowing forced on every string and with it off, and the string found exactly where a scan finds it."""
+    rng = random.Random(8)
+    texts = [(p["id"], fold(p["text"]).text) for p in dense.paragraphs]
+    queries = ["联合国 春夏", "合作方 国际中方", "联合国 -春夏", "联合国 (春夏 OR 秋冬)", '"联合国" 合作方 方中国',
+               "方方方 际际", "联合国 NOT 合作方 国际中方"]
+    def piece(n: int) -> str:
+        while True:
+            t = rng.choice(texts)[1]
+            at = rng.randrange(len(t) - n)
+            if all(c in ALPHABET + FILLER for c in t[at : at + n]):
+                return t[at : at + n]
+
+    queries += [f"{piece(rng.randint(3, 4))} {piece(2)}" for _ in range(40)]
+    for index, qs in ((dense, queries), (corpus_index, ["北约 不结盟", "北约 扩张 欧洲", "NATO 北约", "双方 联合国 安全",
+                                                          "sovereignty 主权 发展", "伙伴关系 俄方 中方"])):
+        for q in qs:
+            pages = []
+            for saving in (float("inf"), 0):
+                monkeypatch.setattr(E, "NARROW_SAVING", saving)
+                index.engine.cache.clear()
+                pages.append(_page(index, q))
+            assert pages[0] == pages[1], q
+    # Narrowed, the exact matches are still every paragraph holding both strings.
+    monkeypatch.setattr(E, "NARROW_SAVING", 0)
+    for q in queries[-40:]:
+        first, second = q.split()
+        dense.engine.cache.clear()
+        found = set(select(dense, f'"{first}" "{second}"').paragraph_ids(dense))
+        assert found == {pid for pid, t in texts if fold(first).text in t and fold(second).text in t}, q
