@@ -16,7 +16,8 @@ as for any corpus), then:
    /api/search, and the client's round trip.
 4. With --naive N: the naive recipe (bench/naive_recipe.py) built on the same N recombined paragraphs in this run
    and timed on the same queries.
-With --reuse, an index an earlier run built (and its build figures) is timed again, for query changes alone.
+With --reuse, an index an earlier run built (and its build figures) is timed again, for query changes alone (served
+by the same app and server as `jiaokan serve`, without the build step that would rebuild it for the changed code).
 Prints Markdown; writes bench/out/scale.json. The machine may be shared: the load average is printed at each step.
 """
 from __future__ import annotations
@@ -176,10 +177,30 @@ def _server_memory(pid: int) -> dict:
     return found
 
 
-def time_server(corpus: Path, index: Path, queries, warmup=()) -> dict:
+# `jiaokan serve` without its build step: an index built by an earlier run is stale to serve (the code it was
+# built with differs, search/ included), and would be rebuilt. The same app, warm-up and waitress server.
+_SERVE_AS_BUILT = """
+from jiaokan.web import create_app
+from jiaokan.web.serving import Limits, allow_descriptors, listen, run_server
+
+def make_app():
+    app = create_app({"INDEX_DIR": %r})
+    app.extensions["jiaokan_index"].warm()
+    return app
+
+limits = Limits(threads=8, connection_limit=1000, channel_timeout=30)
+sock = listen("127.0.0.1", %d)
+allow_descriptors(limits)
+run_server(make_app, sock, limits)
+"""
+
+
+def time_server(corpus: Path, index: Path, queries, warmup=(), as_built: bool = False) -> dict:
     port = free_port()
-    proc = subprocess.Popen([JIAOKAN, "serve", "--corpus", str(corpus), "--index", str(index), "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    command = [JIAOKAN, "serve", "--corpus", str(corpus), "--index", str(index), "--port", str(port)]
+    if as_built:
+        command = [sys.executable, "-c", _SERVE_AS_BUILT % (str(index.resolve()), port)]
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         base = f"http://127.0.0.1:{port}/api/search?"
         deadline = time.time() + 120
@@ -246,7 +267,7 @@ def run_one(kind: str, size: int, count: int, server: bool, reuse: bool = False)
     row["profile"].pop("pstats")
     index.close()
     if server:
-        row["server"] = time_server(corpus, folder / "index", queries, warmup)
+        row["server"] = time_server(corpus, folder / "index", queries, warmup, as_built=row["build"].get("reused", False))
     row["load_after"] = load()
     return row
 
