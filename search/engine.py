@@ -37,6 +37,10 @@ B = 0.75
 IDS = np.int32  # document numbers (an index of more than 2**31 paragraphs is not in view)
 # Cache of terms and confirmed strings per opened index, counted in postings (8 bytes each: id and score).
 CACHE_POSTINGS = 4_000_000
+# ... or this many per paragraph where that is more: at a million paragraphs a common character's postings are a
+# fifth of 4M, and the strings that come back query after query (a translation target such as 上海合作组织, confirmed
+# in 39k paragraphs at 20 ms) would be pushed out by a few queries.
+CACHE_POSTINGS_PER_PARAGRAPH = 12
 # Below this many candidates the folded text is checked directly; above it, term frequencies prove what they can.
 PROOF_MIN_CANDIDATES = 64
 PROOF_SAMPLE = 128  # candidates the proof is tried on first
@@ -308,7 +312,7 @@ class Engine:
         self._local = threading.local()
         self._readers: list = []  # every thread's reader, closed with the index
         self._readers_lock = threading.Lock()
-        self.cache = _Cache(CACHE_POSTINGS)
+        self.cache = _Cache(max(CACHE_POSTINGS, CACHE_POSTINGS_PER_PARAGRAPH * self.size))
 
     def _whoosh_reader(self, base: int):
         """This thread's Whoosh reader of the segment starting at `base` (opened on the thread's first rare term)."""
@@ -581,6 +585,10 @@ class Engine:
         ids, tfs = self.postings(field, term)
         if not len(ids):
             return self.nothing()
+        # The frequencies as read are kept too: a query's occurrence totals count a character or pair from them
+        # (search/occurrences.py), and probes of many documents look them up (probe): not read a second time.
+        if self.cache.get(("tf", field, term)) is None:
+            self.cache.put(("tf", field, term), Result(ids, tfs))
         return self.cache.put(key, Result(ids, self._bm25(field, ids, tfs, len(ids), weight)))
 
     def all_of(self, field: str, terms: list[str], weight: float = 1.0,
