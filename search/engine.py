@@ -803,6 +803,16 @@ class Engine:
         """Documents containing every word of the analysed string, anywhere."""
         return self.all_words_of(list(dict.fromkeys(a.words)), weight)
 
+    def all_words_in(self, a: Analysis, ids: np.ndarray, weight: float = 1.0) -> Result:
+        """all_words(a, weight), at least among the sorted documents `ids`: what a string's words add where the
+        string stands. Its other words are probed at those documents only, not intersected over the index (the
+        words of 中他了 are three of the commonest: 11 ms over 350k paragraphs, for a string in a few of them)."""
+        words = list(dict.fromkeys(a.words))
+        if len(words) < 2:
+            return self.all_words_of(words, weight)
+        found = self.cache.get(("all words", tuple(words), weight))
+        return found if found is not None else self.all_of("words", words, weight, within=ids)[0]
+
     def all_words_of(self, words: list[str], weight: float = 1.0) -> Result:
         if not words:
             return self.nothing()
