@@ -22,6 +22,7 @@ With --baseline DIR (a folder holding the `jiaokan` package of another revision,
 that checkout's search/, indexer/, web/, corpus/), that revision's `jiaokan search` too, as `python -c` with DIR
 first on PYTHONPATH, on an index it builds itself (bench/out/cold-baseline-index): before and after in one run.
 
+With --installed SCRIPT, the console script of a non-editable install too (what a user runs).
 With --profile, one more jiaokan run under cProfile and `-X importtime`: the functions and imports that cost most.
 Results go to bench/out/cold_start.json and the Markdown table to stdout.
 """
@@ -142,6 +143,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--profile", action="store_true", help="also profile one jiaokan run (cProfile, importtime)")
+    parser.add_argument("--installed", type=Path, default=None,
+                        help="the jiaokan console script of a non-editable install (pip install . into another venv), "
+                             "timed on the same index: a user's install, without the editable finder this venv's "
+                             "development install imports first")
     parser.add_argument("--baseline", type=Path, default=None,
                         help="a folder with another revision's jiaokan package, timed beside this one")
     args = parser.parse_args()
@@ -150,6 +155,9 @@ def main() -> int:
     cmds = commands(jiaokan_index, naive_index)
     env = child_env()
     envs = {name: env for name in cmds}
+    if args.installed:
+        name = f"jiaokan search {COLD_QUERY} (non-editable install {args.installed})"
+        cmds[name], envs[name] = [str(args.installed), "search", COLD_QUERY, "--index", str(jiaokan_index)], env
     if args.baseline:
         name = f"baseline python -c search {COLD_QUERY} ({args.baseline})"
         cmds[name], envs[name] = baseline_command(args.baseline.resolve(), env)
