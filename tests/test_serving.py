@@ -185,3 +185,26 @@ def test_over_long_query_is_not_echoed_into_headers(client):
     assert sum(len(k) + len(v) for k, v in r.headers.items()) < 2048, dict(r.headers)
     longest = client.get("/", query_string={"q": "𠀀" * 256})  # at the limit, four UTF-8 bytes each
     assert longest.status_code == 200 and "rel=\"alternate\"" in longest.headers["Link"]
+
+
+def test_an_opened_index_is_left_out_of_later_collections(built_index):
+    """Once the server has opened a build, Python's full garbage collections (which stop whatever request is running
+    while they visit every live container) no longer visit the index's objects: they are collected once at the
+    opening and frozen (web/holder.py _settle)."""
+    import gc
+
+    from jiaokan.web.holder import IndexHolder
+
+    holder = IndexHolder(built_index)
+    try:
+        holder.warm()
+        build = holder.acquire()
+        try:
+            alive = {id(o) for o in gc.get_objects()}  # frozen objects are not among what collections visit
+            assert gc.get_freeze_count() > 0
+            assert id(build.index) not in alive and id(build.index.engine) not in alive
+        finally:
+            holder.release(build)
+    finally:
+        holder.close()
+        gc.unfreeze()

@@ -13,6 +13,7 @@ search reads is loaded before the build serves anyone and not changed after.
 """
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 from contextlib import contextmanager
@@ -116,9 +117,20 @@ class IndexHolder:
                     close = old.users == 0
             if close:
                 _close(old)
+            _settle()
             log.info("opened index build %s", new.index.build_dir)
         finally:
             self._opening.release()
+
+
+def _settle() -> None:
+    """Collect once, now that a build is open, and leave what is alive out of later collections (gc.freeze): an
+    opened index is many long-lived objects that a full collection would visit again and again, each time stopping
+    whichever request was running (12 of 330 requests at 350k paragraphs, 50 ms each). What the previous build
+    left in cycles is collected here, at the next build's opening."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def _target(path: Path) -> Path | None:
