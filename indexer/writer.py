@@ -36,7 +36,7 @@ from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
 from jiaokan.indexer.records import Paragraph
-from jiaokan.search.analysis import analyze
+from jiaokan.search.analysis import analyze, han_gram_postings
 from jiaokan.search.postings import FIELDS as ARRAY_FIELDS
 from jiaokan.search.postings import MAX_BLOCK, MIN_DF, PostingArraysWriter, table_order, write_lengths
 from jiaokan.search.schema import TailCodec, make_schema
@@ -202,27 +202,43 @@ class _Postings:
         self.docnums.extend(itertools.repeat(docnum, len(counts)))
         return sum(counts.values())
 
-    def grouped(self, field: str):
+    def grouped(self, field: str, before=None):
         """(terms in the order of the field's term table, postings per term, document numbers and term frequencies
         grouped term by term in that order, each term's documents in order, first posting of each term, and the
         terms' UTF-8 and hashes in that order). In the table's order, the posting arrays write them as they come
-        (search/postings.py), and take the UTF-8 and hashes rather than computing them again."""
+        (search/postings.py), and take the UTF-8 and hashes rather than computing them again. `before`: more
+        terms, none of them in this vocabulary, with their postings already grouped (terms, counts, document
+        numbers, frequencies: han_gram_postings's grams)."""
         import numpy as np
 
         terms = list(self.vocabulary)
-        encoded, hashes, table = table_order(field, terms)
-        rank = np.empty(len(terms), dtype=np.uint32)
-        rank[table] = np.arange(len(terms), dtype=np.uint32)
         ids = np.frombuffer(self.term_ids, dtype=np.uint32) if len(self.term_ids) else np.zeros(0, np.uint32)
-        ranks = rank[ids]
-        order = np.argsort(ranks, kind="stable")
+        order = np.argsort(ids, kind="stable")  # grouped by term, each term's documents in the order added
         docnums = np.frombuffer(self.docnums, dtype=np.uint16)[order] if len(ids) else np.zeros(0, np.uint16)
         tfs = np.frombuffer(self.tfs, dtype=np.uint16)[order] if len(ids) else np.zeros(0, np.uint16)
-        counts = np.bincount(ranks, minlength=len(terms))
-        starts = np.cumsum(counts) - counts
-        in_order = table.tolist()
-        keys = ([encoded[i] for i in in_order], hashes[table])
-        return [terms[i] for i in in_order], counts, docnums, tfs, starts, keys
+        counts = np.bincount(ids, minlength=len(terms))
+        if before is not None:
+            terms = before[0] + terms
+            counts = np.concatenate([before[1], counts])
+            docnums = np.concatenate([before[2], docnums])
+            tfs = np.concatenate([before[3], tfs])
+        return _in_table_order(field, terms, counts, docnums, tfs)
+
+
+def _in_table_order(field: str, terms: list[str], counts, docnums, tfs):
+    """Postings grouped term by term (terms[i] has counts[i] of them) regrouped in the order of the field's term
+    table: see _Postings.grouped."""
+    import numpy as np
+
+    encoded, hashes, table = table_order(field, terms)
+    counts = np.asarray(counts, dtype=np.int64)
+    firsts = np.cumsum(counts) - counts
+    counts = counts[table]
+    starts = np.cumsum(counts) - counts
+    picked = np.repeat(firsts[table] - starts, counts) + np.arange(int(counts.sum()), dtype=np.int64)
+    in_order = table.tolist()
+    keys = ([encoded[i] for i in in_order], hashes[table])
+    return [terms[i] for i in in_order], counts, docnums[picked], tfs[picked], starts, keys
 
 
 class _BlockWriter(SegmentWriter):
@@ -238,12 +254,14 @@ class _BlockWriter(SegmentWriter):
         self.arrays = PostingArraysWriter(folder, base)
         self.postings = {name: _Postings() for name in ARRAY_FIELDS}
         self.lengths: dict[str, list[int]] = {name: [] for name in ARRAY_FIELDS}
+        self.folded: list[str] = []  # the block's folded texts, whose Han grams finish() counts all at once
 
     def add(self, p: Paragraph, analysis) -> None:
         docnum = self.docnum
         pdw = self.perdocwriter
         pdw.start_doc(docnum)  # a document with nothing stored: Whoosh's document numbers follow the block's
-        self.lengths["grams"].append(self.postings["grams"].add(docnum, analysis.gram_counts()))
+        self.lengths["grams"].append(self.postings["grams"].add(docnum, analysis.latin_gram_counts()))
+        self.folded.append(analysis.folded.text)
         self.lengths["words"].append(self.postings["words"].add(docnum, analysis.word_counts()))
         pdw.finish_doc()
         self.docnum += 1
@@ -254,9 +272,17 @@ class _BlockWriter(SegmentWriter):
         self.perdocwriter.close()
         fw = self.fieldwriter
         schema = self.schema
-        # Every grams term to the posting arrays. Each field's collected postings (its vocabulary dict, the flat
-        # arrays) are let go once grouped: the worker's high-water mark is this moment.
-        terms, counts, docnums, tfs, _, keys = self.postings.pop("grams").grouped("grams")
+        # Each field's collected postings (its vocabulary dict, the flat arrays) are let go once grouped: the
+        # worker's high-water mark is this moment.
+        # Every grams term to the posting arrays: the Han grams of the whole block counted at once, the Latin ones
+        # as they were added (search/analysis.py gram_counts is the two together).
+        han_terms, han_counts, han_docnums, han_tfs, han_lengths = han_gram_postings(self.folded)
+        self.folded = []
+        self.lengths["grams"] = (np.asarray(self.lengths["grams"], dtype=np.int64) + han_lengths).tolist()
+        terms, counts, docnums, tfs, _, keys = self.postings.pop("grams").grouped(
+            "grams", (han_terms, han_counts, han_docnums, han_tfs)
+        )
+        del han_terms, han_counts, han_docnums, han_tfs, han_lengths
         self.arrays.add_grouped("grams", terms, counts, docnums, tfs, keys)
         del terms, counts, docnums, tfs, keys
         # Frequent words to the posting arrays, the rest to Whoosh.

@@ -13,6 +13,8 @@ import re
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 HAN_CHAR = f"[{HAN}]"
+# The same blocks as (first, last) code points, for counting Han characters with numpy (search/analysis.py).
+HAN_RANGES = tuple((ord(HAN[i]), ord(HAN[i + 2])) for i in range(0, len(HAN), 3))
 WORD_CHAR = f"[^\\W_{HAN}]"  # a letter or digit that is not Han
 LATIN_WORD = f"{WORD_CHAR}+(?:['’]{WORD_CHAR}+)*"
 DIGIT_GROUP = r"\d+(?:[ \u00a0]\d{3})+(?!\d)"

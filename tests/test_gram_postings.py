@@ -1,0 +1,108 @@
+"""The grams an index build writes are gram_counts's, paragraph by paragraph: the build counts the Han grams of a
+whole block at once (search/analysis.py han_gram_postings) and the Latin ones paragraph by paragraph, and what it
+writes must be every paragraph's gram_counts exactly, with the field lengths that score them."""
+from __future__ import annotations
+
+import random
+from collections import Counter
+
+import pytest
+
+from jiaokan.indexer import writer
+from jiaokan.indexer.records import Paragraph
+from jiaokan.search.analysis import analyze, han_gram_postings
+from jiaokan.search.folding import fold
+from jiaokan.search.postings import PostingArrays, block_bases, read_lengths
+from jiaokan.search.segmenter import Dictionary
+
+# Han characters from every block the units know (basic, extension A, compatibility, extension B and beyond, the
+# blocks' first and last code points) and characters just outside them, which are not Han units.
+HAN = list("中国俄罗斯北约的了") + ["\u3400", "\u4dbf", "\u4e00", "\u9fff", "\uf900", "\ufaff", "\U00020000",
+                                   "\U0002a6a5", "\U00030000", "\U0003134f"]
+NOT_HAN = ["\u4dc0", "\ua000", "\U00031350", "\u3007", "。", "，", "、", "《", "》", " ", "\n", "-", "·"]
+LATIN = ["covid", "19", "asean's", "don't", "can't", "g20", "NATO", "Россия", "войны", "ＡＢＣ", "o’neill", "2030"]
+
+
+def _random_text(rng: random.Random) -> str:
+    pieces = []
+    for _ in range(rng.randrange(0, 40)):
+        kind = rng.random()
+        if kind < 0.55:
+            pieces.append("".join(rng.choice(HAN) for _ in range(rng.randrange(1, 6))))
+        elif kind < 0.8:
+            pieces.append(rng.choice(NOT_HAN))
+        else:
+            pieces.append(rng.choice(LATIN) + rng.choice(["", " ", " ", "，"]))
+    return "".join(pieces)
+
+
+def _texts(count: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    texts = [_random_text(rng) for _ in range(count)]
+    return texts + ["", "中", "中中中中", "covid", "北约 北约", "\U00020000\U00020000\U0002a6a5"]
+
+
+def _han_part(text: str) -> Counter:
+    analysis = analyze(text, None, offsets=False)
+    han = analysis.gram_counts()
+    for term, n in analysis.latin_gram_counts().items():
+        han[term] -= n
+    return +han
+
+
+def test_han_gram_postings_count_what_gram_counts_counts():
+    texts = _texts(400, 20221204)
+    folded = [fold(t, offsets=False).text for t in texts]
+    terms, counts, docnums, tfs, lengths = han_gram_postings(folded)
+    assert len(terms) == len(set(terms)) == len(counts)
+    assert int(counts.sum()) == len(docnums) == len(tfs)
+    found = [Counter() for _ in texts]
+    at = 0
+    for term, n in zip(terms, counts.tolist()):
+        docs = docnums[at : at + n].tolist()
+        assert docs == sorted(set(docs)), f"{term}: documents out of order"
+        for d, tf in zip(docs, tfs[at : at + n].tolist()):
+            found[d][term] = tf
+        at += n
+    expected = [_han_part(t) for t in texts]
+    assert found == expected
+    assert lengths.tolist() == [sum(c.values()) for c in expected]
+    assert sum(len(c) for c in expected) > 2000  # the fixture holds many grams of every kind
+    assert any(len(term) == 2 and ord(term[0]) > 0xFFFF for term in terms)
+
+
+def test_no_texts_and_texts_without_han_have_no_han_grams():
+    for texts in ([], [""], ["covid 19, NATO's"]):
+        terms, counts, docnums, tfs, lengths = han_gram_postings(texts)
+        assert terms == [] and len(counts) == len(docnums) == len(tfs) == 0
+        assert lengths.tolist() == [0] * len(texts)
+
+
+@pytest.mark.parametrize("block", [7, 60_000])
+def test_an_index_build_writes_every_paragraphs_gram_counts(tmp_path, monkeypatch, block):
+    """Through write_index, in one block and in many blocks written by parallel workers."""
+    monkeypatch.setattr(writer, "BLOCK", block)
+    monkeypatch.setattr(writer, "PARALLEL_THRESHOLD", 0 if block < 100 else writer.PARALLEL_THRESHOLD)
+    texts = _texts(120, 7)
+    paragraphs = [
+        Paragraph(id=f"v-{i + 1:03d}", version="v", statement="s", seq=i + 1, section="", kind="body", lang="zh",
+                  text=t)
+        for i, t in enumerate(texts)
+    ]
+    dictionary = Dictionary({"中国": 100, "中": 50, "国": 40, "北约": 30, "北": 5}, 1000)
+    dest = tmp_path / "index"
+    writer.write_index(paragraphs, dictionary, dest, workers=2)
+
+    bases = block_bases(dest)
+    assert len(bases) > 10 if block < 100 else len(bases) == 1
+    found = [Counter() for _ in texts]
+    for base in bases:
+        arrays = PostingArrays(dest, base)
+        for term in arrays.terms("grams"):
+            docs, tfs = arrays.get("grams", term)
+            for d, tf in zip(docs.tolist(), tfs.tolist()):
+                assert term not in found[d]
+                found[d][term] = tf
+    expected = [analyze(t, None, offsets=False).gram_counts() for t in texts]
+    assert found == expected
+    assert read_lengths(dest, "grams").tolist() == [sum(c.values()) for c in expected]
