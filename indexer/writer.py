@@ -37,11 +37,13 @@ from whoosh.writing import SegmentWriter
 
 from jiaokan.indexer.records import Paragraph
 from jiaokan.search.analysis import analyze, han_gram_postings
+from jiaokan.search.folding import fold
 from jiaokan.search.postings import FIELDS as ARRAY_FIELDS
 from jiaokan.search.postings import MAX_BLOCK, MIN_DF, PostingArraysWriter, table_order, write_lengths
 from jiaokan.search.schema import TailCodec, make_schema
 from jiaokan.search.segmenter import Dictionary
 from jiaokan.search.store import STORE_FILE, write_store
+from jiaokan.search.units import HAN_RUN_RE
 
 # Below this many paragraphs a second process costs more than it saves.
 PARALLEL_THRESHOLD = 2000
@@ -50,6 +52,10 @@ PARALLEL_THRESHOLD = 2000
 BLOCK = 60_000
 # A block's rare words go to its Whoosh segment only when it has more than this many (see above).
 WHOOSH_TAIL_MIN = 20_000
+# Blocks at least this large have their Han runs segmented in bulk, CHUNK paragraphs at a time (search/
+# batch_segmenter.py): below it, building the dictionary's trie (about 1 s) costs more than it saves.
+PRESEGMENT_MIN = 5_000
+CHUNK = 2_000
 
 _job: dict = {}  # set in the parent before forking: what every worker needs
 
@@ -79,7 +85,8 @@ def write_index(
     bounds = [n * i // count for i in range(count + 1)]
     blocks = [(bounds[i], bounds[i + 1]) for i in range(count)]
 
-    _job.update(dest=str(dest), paragraphs=paragraphs, dictionary=dictionary)
+    bulk = n // count >= PRESEGMENT_MIN
+    _job.update(dest=str(dest), paragraphs=paragraphs, dictionary=dictionary, bulk=bulk)
     seen: set[str] = set()
     results = []
 
@@ -103,6 +110,8 @@ def write_index(
             # of the workers and of this process while they run: a collection writes to every object it visits,
             # and so to every page, which the kernel then copies out of the memory the processes share.
             dictionary.log_prob  # the route table, built once here and shared, not once per worker
+            if bulk:
+                dictionary.trie  # likewise the trie of bulk segmentation
             gc.freeze()
             try:
                 # A fresh worker for every block: a worker reading its block's records writes their reference
@@ -160,12 +169,17 @@ def _worker(block: tuple[int, int]) -> dict:
         paragraphs = _job["paragraphs"]
         folded: list[bytes] = []
         folded_chars: list[int] = []
-        for order in range(start, end):
-            p = paragraphs[order]
-            analysis = analyze(p.text, dictionary, offsets=False)
-            writer.add(p, analysis)
-            folded.append(analysis.folded.text.encode("utf-8"))
-            folded_chars.append(len(analysis.folded.text))
+        bulk = _job["bulk"]
+        for first in range(start, end, CHUNK):
+            chunk = [paragraphs[order] for order in range(first, min(first + CHUNK, end))]
+            texts = [fold(p.text, offsets=False) for p in chunk]
+            if bulk:
+                dictionary.presegment([run for f in texts for run in HAN_RUN_RE.findall(f.text)])
+            for p, f in zip(chunk, texts):
+                analysis = analyze(p.text, dictionary, f, offsets=False)
+                writer.add(p, analysis)
+                folded.append(f.text.encode("utf-8"))
+                folded_chars.append(len(f.text))
         segment = writer.finish()
         folded_path = Path(_job["dest"]) / f"folded-{start}.part"
         folded_path.write_bytes(b"".join(folded))

@@ -75,6 +75,38 @@ class Dictionary:
             table = self._log_prob = {w: (math.log(f) - log_total if f else None) for w, f in self.freq.items()}
         return table
 
+    @property
+    def trie(self):
+        """The keys as a trie in arrays (search/batch_segmenter.py), built once."""
+        trie = self.__dict__.get("_trie")
+        if trie is None:
+            from jiaokan.search.batch_segmenter import Trie
+
+            trie = self._trie = Trie(self.log_prob)
+        return trie
+
+    def presegment(self, runs) -> None:
+        """Segment these runs all at once (search/batch_segmenter.py), so that segment() finds their words kept:
+        the same words, and the same keys recorded, as segment() would find one run at a time. For a build, which
+        segments every run of the corpus; runs longer than LONG_RUN are left to segment()."""
+        from jiaokan.search.batch_segmenter import LONG_RUN, segment_runs
+
+        cache = self._cache
+        seen = self.seen
+        if seen is not self._cache_seen:
+            cache.clear()
+            self._cache_seen = seen
+        runs = [r for r in dict.fromkeys(runs) if len(r) <= LONG_RUN]
+        if len(cache) + len(runs) > CACHE_RUNS:
+            cache.clear()
+        todo = [r for r in runs if r not in cache]
+        words, consulted = segment_runs(self.trie, todo, -self.log_total)
+        if seen is not None:
+            seen.update("".join(todo))
+            keys = self.trie.words
+            seen.update([keys[i] for i in consulted.tolist()])
+        cache.update(zip(todo, words))
+
     def segment(self, run: str) -> list[str]:
         """Cut a run of Han characters into words, as jieba.lcut(run, HMM=False) does: the route of dictionary words
         with the greatest sum of log(freq / total), an unknown single character counting freq 1. One pass from the

@@ -50,6 +50,7 @@ UNIT_RE = LazyPattern(f"{HAN_CHAR}|{LATIN_WORD}")
 # The same units, a run of Han characters at a time (group 1): one match per run instead of one per character.
 UNIT_RUN_RE = re.compile(f"({HAN_CHAR}+)|{LATIN_WORD}")
 HAN_RE = LazyPattern(HAN_CHAR)
+HAN_RUN_RE = LazyPattern(f"{HAN_CHAR}+")  # exactly UNIT_RUN_RE's runs: a Latin word holds no Han character
 LATIN_WORD_RE = LazyPattern(LATIN_WORD)
 WORD_CHAR_RE = LazyPattern(WORD_CHAR)
 APOSTROPHES = "'’"
