@@ -176,7 +176,7 @@ def _worker(block: tuple[int, int]) -> dict:
             if bulk:
                 dictionary.presegment([run for f in texts for run in HAN_RUN_RE.findall(f.text)])
             for p, f in zip(chunk, texts):
-                analysis = analyze(p.text, dictionary, f, offsets=False)
+                analysis = analyze(p.text, dictionary, folded=f, offsets=False)
                 writer.add(p, analysis)
                 folded.append(f.text.encode("utf-8"))
                 folded_chars.append(len(f.text))
