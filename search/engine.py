@@ -331,6 +331,13 @@ class Engine:
         if tail:
             self._whoosh_reader(tail[0].base)
 
+    def page_in(self) -> int:
+        """Every mapped file a query reads, paged in now (search/paging.py): a server's start-up."""
+        from jiaokan.search.paging import page_in
+
+        maps = [m for b in self.blocks for m in b.mappings()] + getattr(self.index.paragraphs, "mappings", list)()
+        return page_in(maps)
+
     def close(self) -> None:
         with self._readers_lock:
             readers, self._readers = self._readers, []

@@ -262,6 +262,9 @@ class PostingArrays:
             self._tfs = np.zeros(0, np.uint8)
         self._rare = np.fromfile(stem.with_suffix(".rare"), dtype=np.uint32)
 
+    def mappings(self) -> list:
+        return [self._terms_map, getattr(self, "_map", None)]
+
     def get(self, field: str, term: str):
         """(document numbers, term frequencies) of a term held here, or None."""
         import numpy as np

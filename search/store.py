@@ -211,6 +211,9 @@ class ParagraphStore(Sequence):
     def __len__(self) -> int:
         return self.count
 
+    def mappings(self) -> list:
+        return [self._mm]
+
     def record(self, i: int) -> dict:
         return {name: self.columns[name][i] for name in self.fields}
 

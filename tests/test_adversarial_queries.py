@@ -130,3 +130,19 @@ def test_a_nul_character_in_a_query_is_answered_not_a_failure(corpus_index, quer
     plain = search(corpus_index, query.replace("\x00", ""))
     assert (result.total, result.totals) == (plain.total, plain.totals)
     assert [h.id for h in result.hits] == [h.id for h in plain.hits]
+
+
+def test_warming_an_index_pages_in_every_mapped_file(whoosh_tail_index):
+    # A server's first requests should not read the index from disk a page at a time (search/paging.py): the
+    # posting arrays, their term tables and the paragraph store are paged in at start-up.
+    from jiaokan.search.index import open_index
+
+    index = open_index(whoosh_tail_index)
+    try:
+        mapped = sum(p.stat().st_size for pattern in ("postings-*.dat", "postings-*.terms", "paragraphs.bin")
+                     for p in index.build_dir.glob(pattern))
+        assert mapped > 0 and list(index.build_dir.glob("postings-*.dat"))
+        assert index.engine.page_in() == mapped
+        search(index, "合作")  # still answers after
+    finally:
+        index.close()
