@@ -170,7 +170,6 @@ class CorpusIndex:
         # Whoosh is imported and opened on the first rare term otherwise: ~0.15 s that a server's first such query
         # (often an adversarial one) would pay. A one-shot CLI lookup does not warm, and opens it only if needed.
         self.engine.warm_whoosh()
-        self.engine.page_in()
         from jiaokan.search import wording  # noqa: F401  (its pattern, made on import, is compiled with the rest)
         from jiaokan.search.units import LazyPattern
 

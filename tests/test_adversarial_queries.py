@@ -132,9 +132,9 @@ def test_a_nul_character_in_a_query_is_answered_not_a_failure(corpus_index, quer
     assert [h.id for h in result.hits] == [h.id for h in plain.hits]
 
 
-def test_warming_an_index_pages_in_every_mapped_file(whoosh_tail_index):
+def test_page_in_maps_every_file_a_query_reads(whoosh_tail_index):
     # A server's first requests should not read the index from disk a page at a time (search/paging.py): the
-    # posting arrays, their term tables and the paragraph store are paged in at start-up.
+    # posting arrays, their term tables and the paragraph store are paged in when it opens a build.
     from jiaokan.search.index import open_index
 
     index = open_index(whoosh_tail_index)

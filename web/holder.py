@@ -152,6 +152,7 @@ def _open_warm(path: Path) -> CorpusIndex:
             if problem:
                 raise IndexDamaged(index.path, problem)
             probe(index)
+            index.engine.page_in()  # the mapped files, not each request's first reads of them (search/paging.py)
             return index
         except IndexDamaged:
             index.close()
