@@ -172,14 +172,18 @@ def test_occurrence_totals_are_the_concordance_lines(corpus_index, dense):
             assert page.facets["version_occurrences"] == lines.by_version, q
 
 
+@pytest.mark.parametrize("dense_fraction", [0, 10**9])
 @pytest.mark.parametrize("whole_from", [E.PROBE_WHOLE_MIN, 1])
-def test_probe_agrees_with_the_postings(dense, monkeypatch, whole_from):
+def test_probe_agrees_with_the_postings(dense, monkeypatch, whole_from, dense_fraction):
     # probe() finds a term's frequencies for given documents by binary search or, for many documents, through a
     # scratch array of the block's numbers, or in the term's whole postings (read once and cached; from
-    # PROBE_WHOLE_MIN documents, here also from one): each way what reading the postings says.
+    # PROBE_WHOLE_MIN documents, here also from one), or, for a common term, in its frequencies in every document
+    # (here never, or for every term): each way what reading the postings says.
     monkeypatch.setattr(E, "PROBE_WHOLE_MIN", whole_from)
+    monkeypatch.setattr(E, "DENSE_FRACTION", dense_fraction)
     engine = dense.engine
     engine.cache.clear()
+    engine.dense.clear()
     rng = np.random.default_rng(4)
     for term in ["联", "合国", "中方", "一", "春夏", "联合国作际中方", "不在"]:
         ids, tfs = engine.postings("grams", term)
@@ -190,9 +194,11 @@ def test_probe_agrees_with_the_postings(dense, monkeypatch, whole_from):
             assert present.tolist() == [int(d) in truth for d in wanted.tolist()], (term, size)
             assert found[present].tolist() == [truth[int(d)] for d in wanted[present].tolist()], (term, size)
             assert not found[~present].any()
-    if whole_from == 1:
+    if whole_from == 1 or dense_fraction:
         assert engine.cache.get(("tf", "grams", "联")) is not None  # the whole postings were read and kept
+    assert (engine.dense.get(("grams", "联")) is not None) == bool(dense_fraction)
     engine.cache.clear()
+    engine.dense.clear()
 
 
 def test_facet_counts_from_runs_are_counts_by_document(corpus_index):
