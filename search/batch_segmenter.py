@@ -66,7 +66,7 @@ class Trie:
         q = (parents.astype(np.uint64) << _CHAR_BITS) | chars.astype(np.uint64)
         out = np.zeros(len(q), dtype=np.int64)
         keys, mask = self._table_keys, np.uint64(len(self._table_keys) - 1)
-        slot = _slot(q, mask)
+        slot = _slot(q, len(self._table_keys))
         todo = np.arange(len(q))
         for _ in range(self._probes):
             held = keys[slot]
@@ -82,9 +82,11 @@ class Trie:
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 
 
-def _slot(keys: np.ndarray, mask: np.uint64) -> np.ndarray:
+def _slot(keys: np.ndarray, capacity: int) -> np.ndarray:
+    """Fibonacci hashing: the top bits of the key times 2**64 / golden ratio, as many as the capacity's (a power
+    of two) exponent."""
     with np.errstate(over="ignore"):
-        return ((keys * _GOLDEN) >> np.uint64(40)) & mask
+        return (keys * _GOLDEN) >> np.uint64(65 - capacity.bit_length())
 
 
 def _hash_table(keys: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
@@ -92,12 +94,10 @@ def _hash_table(keys: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.nd
     few gathers, where a binary search over the sorted keys was about twenty dependent reads. Returns the keys'
     and values' slots and the longest probe sequence a lookup needs."""
     capacity = 1 << max(4, int(4 * max(len(keys), 1) - 1).bit_length())
-    if capacity > 1 << 24:
-        raise ValueError("dictionary too large for the segmentation table")
     table = np.zeros(capacity, dtype=np.uint64)
     held = np.zeros(capacity, dtype=np.int64)
     mask = np.uint64(capacity - 1)
-    slot = _slot(keys, mask)
+    slot = _slot(keys, capacity)
     pending = np.arange(len(keys))
     probes = 1
     while len(pending):

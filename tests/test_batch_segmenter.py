@@ -120,3 +120,23 @@ def test_an_index_build_segmenting_in_bulk_writes_the_same_words(tmp_path, monke
     assert seen_bulk == seen_apart
     assert _words_postings(bulk) == _words_postings(apart)
     assert len(_words_postings(bulk)) > 1000
+
+
+def test_the_tries_table_finds_every_key_and_no_other():
+    """The open-addressing table behind the trie (linear probing, keys placed in parallel rounds): every key is
+    found with its value, keys that are not in it are not, however the keys collide."""
+    import numpy as np
+
+    from jiaokan.search.batch_segmenter import _hash_table, _slot
+
+    rng = np.random.default_rng(7)
+    for n in (1, 3, 50, 20_000):
+        keys = np.unique(rng.integers(1, 2**62, size=n, dtype=np.uint64))
+        table, values, probes = _hash_table(keys, np.arange(1, len(keys) + 1))
+        trie = Dictionary({"中": 1}, 10).trie  # any trie; its table is swapped for this one
+        trie._table_keys, trie._table_children, trie._probes = table, values, probes
+        parents, chars = keys >> np.uint64(21), keys & np.uint64((1 << 21) - 1)
+        assert trie.children(parents, chars).tolist() == list(range(1, len(keys) + 1))
+        absent = np.setdiff1d(rng.integers(1, 2**62, size=1000, dtype=np.uint64), keys)
+        assert not trie.children(absent >> np.uint64(21), absent & np.uint64((1 << 21) - 1)).any()
+        assert (_slot(keys, len(table)) < len(table)).all()
