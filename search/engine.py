@@ -266,11 +266,14 @@ def _above_sample(key: np.ndarray, count: int) -> np.ndarray:
 
 
 class _Cache:
-    """A per-index LRU of Results, bounded by the postings it holds; shared by the threads of a server."""
+    """A per-index LRU bounded by what its entries cost (`cost(value)`; by default a Result's postings); shared by
+    the threads of a server. An entry above `largest` of the limit is not kept."""
 
-    def __init__(self, limit: int):
+    def __init__(self, limit: int, cost=lambda result: len(result.ids) + 1, largest: float = 0.25):
         self.limit = limit
         self.size = 0
+        self._cost = cost
+        self._largest = int(limit * largest)
         self._items: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
 
@@ -281,52 +284,21 @@ class _Cache:
                 self._items.move_to_end(key)
             return found
 
-    def put(self, key, result: Result) -> Result:
-        cost = len(result.ids) + 1
-        if cost > self.limit // 4:
-            return result
-        _frozen(result.ids), _frozen(result.score)
+    def put(self, key, value):
+        cost = self._cost(value)
+        if cost > self._largest:
+            return value
+        # Values are shared through the cache: nothing may change them in place.
+        for array in (value.ids, value.score) if isinstance(value, Result) else (value,):
+            _frozen(array)
         with self._lock:
             if key not in self._items:
-                self._items[key] = result
+                self._items[key] = value
                 self.size += cost
                 while self.size > self.limit:
                     _, old = self._items.popitem(last=False)
-                    self.size -= len(old.ids) + 1
-        return result
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-            self.size = 0
-
-
-class _DenseCache:
-    """Dense frequency arrays of common terms, an LRU bounded in bytes; shared by the threads of a server."""
-
-    def __init__(self, limit: int):
-        self.limit = limit
-        self.size = 0
-        self._items: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key):
-        with self._lock:
-            found = self._items.get(key)
-            if found is not None:
-                self._items.move_to_end(key)
-            return found
-
-    def put(self, key, dense: np.ndarray) -> np.ndarray:
-        _frozen(dense)
-        with self._lock:
-            if key not in self._items and dense.nbytes <= self.limit:
-                self._items[key] = dense
-                self.size += dense.nbytes
-                while self.size > self.limit:
-                    _, old = self._items.popitem(last=False)
-                    self.size -= old.nbytes
-        return dense
+                    self.size -= self._cost(old)
+        return value
 
     def clear(self) -> None:
         with self._lock:
@@ -352,7 +324,7 @@ class Engine:
         self._readers: list = []  # every thread's reader, closed with the index
         self._readers_lock = threading.Lock()
         self.cache = _Cache(max(CACHE_POSTINGS, CACHE_POSTINGS_PER_PARAGRAPH * self.size))
-        self.dense = _DenseCache(DENSE_BYTES)
+        self.dense = _Cache(DENSE_BYTES, cost=lambda dense: dense.nbytes, largest=1.0)  # dense frequencies
 
     def _whoosh_reader(self, base: int):
         """This thread's Whoosh reader of the segment starting at `base` (opened on the thread's first rare term)."""
