@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass
 from typing import Iterator
 
+from jiaokan.search import scratch
 from jiaokan.search.errors import BadQuery
 from jiaokan.search.folding import fold_text
 from jiaokan.search.index import CorpusIndex
@@ -81,6 +82,7 @@ class Concordance:
         }
 
 
+@scratch.leasing
 def concordance(
     index: CorpusIndex,
     query: str,

@@ -26,11 +26,11 @@ from itertools import repeat
 
 import numpy as np
 
-from jiaokan.search import budget
+from jiaokan.search import budget, scratch
 from jiaokan.search.analysis import Analysis
 from jiaokan.search.index import CorpusIndex
 from jiaokan.search.matching import chain_terms, find_exact, holds_exact
-from jiaokan.search.postings import FIELDS, MAX_BLOCK, PostingArrays, block_bases, read_lengths
+from jiaokan.search.postings import FIELDS, MAX_BLOCK, RARE, PostingArrays, block_bases, read_lengths
 
 K1 = 1.2
 B = 0.75
@@ -57,6 +57,8 @@ TOP_SAMPLE = 2048  # keys sampled to find a floor for the best few among many ma
 # per probe took a millisecond each at 350k paragraphs.
 DENSE_FRACTION = 8
 DENSE_BYTES = 64 << 20
+# Places of terms in the blocks kept (Engine._located), counted in blocks that hold the term (about 100 bytes each).
+LOCATIONS = 250_000
 _EMPTY_IDS = np.zeros(0, dtype=IDS)
 _EMPTY_SCORES = np.zeros(0, dtype=np.float32)
 _EMPTY_IDS.flags.writeable = False
@@ -138,37 +140,24 @@ class Result:
 
 # --- sorted document-number sets --------------------------------------------------------------------------------
 
-_scratch = threading.local()
-
-
-def _scratch_array(name: str, size: int, dtype, fill) -> np.ndarray:
-    """This thread's scratch array `name` of at least `size` entries, made filled with `fill` (None: contents
-    undefined). Callers that rely on the fill set entries and put it back before they return."""
-    array = getattr(_scratch, name, None)
-    if array is None or len(array) < size:
-        array = np.empty(size, dtype=dtype) if fill is None else np.full(size, fill, dtype=dtype)
-        setattr(_scratch, name, array)
-    return array
-
-
 def _marks(size: int) -> np.ndarray:
     """All False (callers set entries and clear them again)."""
-    return _scratch_array("marks", size, bool, False)
+    return scratch.array("marks", size, bool, False)
 
 
 def _positions(size: int) -> np.ndarray:
     """int32, contents undefined: read only where set."""
-    return _scratch_array("positions", size, np.int32, None)
+    return scratch.array("positions", size, np.int32, None)
 
 
 def _slots(size: int) -> np.ndarray:
     """int32, all -1 (callers set entries and reset them)."""
-    return _scratch_array("slots", size, np.int32, -1)
+    return scratch.array("slots", size, np.int32, -1)
 
 
 def _block_tfs(size: int) -> np.ndarray:
     """uint16, all zero (callers set entries and clear them)."""
-    return _scratch_array("block_tfs", size, np.uint16, 0)
+    return scratch.array("block_tfs", size, np.uint16, 0)
 
 
 def _at(ids: np.ndarray) -> np.ndarray:
@@ -180,7 +169,7 @@ def _at(ids: np.ndarray) -> np.ndarray:
 
 def _spread(size: int) -> np.ndarray:
     """float32, all zero (callers set entries and clear them)."""
-    return _scratch_array("spread", size, np.float32, 0)
+    return scratch.array("spread", size, np.float32, 0)
 
 
 def _spreads(wanted: int, postings: int) -> bool:
@@ -290,7 +279,8 @@ class _Cache:
             return value
         # Values are shared through the cache: nothing may change them in place.
         for array in (value.ids, value.score) if isinstance(value, Result) else (value,):
-            _frozen(array)
+            if isinstance(array, np.ndarray):
+                _frozen(array)
         with self._lock:
             if key not in self._items:
                 self._items[key] = value
@@ -325,6 +315,7 @@ class Engine:
         self._readers_lock = threading.Lock()
         self.cache = _Cache(max(CACHE_POSTINGS, CACHE_POSTINGS_PER_PARAGRAPH * self.size))
         self.dense = _Cache(DENSE_BYTES, cost=lambda dense: dense.nbytes, largest=1.0)  # dense frequencies
+        self.locations = _Cache(LOCATIONS, cost=lambda places: 1 + sum(p is not None for p in places), largest=1.0)
 
     def _whoosh_reader(self, base: int):
         """This thread's Whoosh reader of the segment starting at `base` (opened on the thread's first rare term)."""
@@ -357,6 +348,7 @@ class Engine:
             reader.close()
         self.cache.clear()
         self.dense.clear()
+        self.locations.clear()
 
     # --- facets and filters -----------------------------------------------------------------------------------
 
@@ -473,20 +465,34 @@ class Engine:
     def nothing(self) -> Result:
         return Result(_EMPTY_IDS, _EMPTY_SCORES)
 
+    def _located(self, field: str, term: str) -> tuple:
+        """Where each block holds the term (PostingArrays.locate), kept per term: a query looks a term up several
+        times (its count, its postings, its probes), each time in every block (38 of them at a million
+        paragraphs), and a hash and a binary search per block were a tenth of a typical query's time."""
+        key = (field, term)
+        found = self.locations.get(key)
+        if found is None:
+            found = self.locations.put(key, tuple(b.locate(field, term) for b in self.blocks))
+        return found
+
     def postings(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         """All (document numbers, term frequencies) of a term: posting arrays for the segments that have them,
         the Whoosh segment for the rest (words with fewer than MIN_DF postings there)."""
         ids_parts, tf_parts = [], []
-        for arrays in self.blocks:
-            found = arrays.get(field, term)
-            if found is not None:
-                ids_parts.append(found[0])
-                tf_parts.append(found[1])
-            elif arrays.maybe_rare(field, term):
+        for arrays, where in zip(self.blocks, self._located(field, term)):
+            if where is None:
+                continue
+            if where is RARE:
                 found = self._whoosh_postings(arrays, field, term)
-                if found is not None:
-                    ids_parts.append(found[0])
-                    tf_parts.append(found[1])
+                if found is None:
+                    continue
+                ids = found[0]
+            else:
+                found = arrays.at(where)
+                ids = found[0].astype(np.uint32)
+                ids += arrays.base
+            ids_parts.append(ids)
+            tf_parts.append(found[1])
         if not ids_parts:
             return _EMPTY_IDS, _EMPTY_SCORES
         if len(ids_parts) == 1:
@@ -510,13 +516,11 @@ class Engine:
         """How many documents hold the term, from the posting arrays' index alone; None where a block may hold
         it in Whoosh (a rare word there, not counted without opening it)."""
         total = 0
-        for arrays in self.blocks:
-            n = arrays.count(field, term)
-            if n is None:
-                if arrays.maybe_rare(field, term):
-                    return None
-                continue
-            total += n
+        for where in self._located(field, term):
+            if where is RARE:
+                return None
+            if where is not None:
+                total += where[1]
         return total
 
     def probe(self, field: str, term: str, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -539,13 +543,12 @@ class Engine:
         present = np.zeros(len(ids), dtype=bool)
         tfs = np.zeros(len(ids), dtype=np.float32)
         cuts = np.searchsorted(ids, self._bases)
-        for k, arrays in enumerate(self.blocks):
+        for k, (arrays, where) in enumerate(zip(self.blocks, self._located(field, term))):
             lo, hi = int(cuts[k]), int(cuts[k + 1])
-            if lo == hi:
+            if lo == hi or where is None:
                 continue
-            local = arrays.find(field, term)
-            if local is not None:
-                block_ids, block_tfs = local
+            if where is not RARE:
+                block_ids, block_tfs = arrays.at(where)
                 m, n = len(block_ids), hi - lo
                 wanted = (ids[lo:hi] - arrays.base).astype(np.intp)
                 if _spreads(n, m):
@@ -566,7 +569,7 @@ class Engine:
                     hit = block_ids[pos] == wanted
                     present[lo:hi] = hit
                     tfs[lo:hi][hit] = block_tfs[pos[hit]]
-            elif arrays.maybe_rare(field, term):
+            else:
                 found = self._whoosh_postings(arrays, field, term)
                 if found is not None:
                     ia, ib = common(ids[lo:hi], found[0])

@@ -14,11 +14,11 @@ query is counted paragraph by paragraph with the spans deduplicated, as the conc
 """
 from __future__ import annotations
 
-import threading
 from itertools import repeat
 
 import numpy as np
 
+from jiaokan.search import scratch
 from jiaokan.search.engine import Result, _at, _self_overlapping, common, provable
 from jiaokan.search.matching import chain_terms, find_exact
 from jiaokan.search.spans import folded_occurrences
@@ -80,18 +80,14 @@ def occurrence_counts(index, docnums: np.ndarray, clauses: list) -> np.ndarray:
             acc[ids] = 0
 
 
-_scratch = threading.local()
 # Below this many paragraphs a Latin phrase is counted by the matcher alone (probing its words costs more).
 PROOF_MIN_DOCS = 16
 
 
 def _accumulator(size: int) -> np.ndarray:
-    """This thread's all-zero float32 array of at least `size` entries (the caller sets entries and zeroes them;
-    float32 holds whole numbers exactly up to 2**24, far above a paragraph's occurrences)."""
-    acc = getattr(_scratch, "acc", None)
-    if acc is None or len(acc) < size:
-        acc = _scratch.acc = np.zeros(size, dtype=np.float32)
-    return acc
+    """An all-zero float32 scratch array of at least `size` entries (search/scratch.py; the caller sets entries
+    and zeroes them; float32 holds whole numbers exactly up to 2**24, far above a paragraph's occurrences)."""
+    return scratch.array("occurrences", size, np.float32, 0)
 
 
 def _reading_counts(engine, r, docnums: np.ndarray, text, starts, ends) -> Result:

@@ -233,6 +233,9 @@ def write_lengths(folder: Path, field: str, lengths: list[int]) -> None:
     (Path(folder) / f"lengths-{field}.u32").write_bytes(array("I", lengths).tobytes())
 
 
+RARE = "rare"  # locate(): the term may be in the block's Whoosh segment
+
+
 class PostingArrays:
     """Reader for one block's posting arrays (memory-mapped through numpy)."""
 
@@ -288,6 +291,19 @@ class PostingArrays:
         entry = self._entry(field, term)
         if entry is None:
             return None
+        offset, count = entry
+        return self._ids[offset : offset + count], self._tfs[offset : offset + count]
+
+    def locate(self, field: str, term: str):
+        """Where the block holds a term: (first posting, posting count) in its arrays; RARE where its Whoosh
+        segment may hold it; None where it surely does not."""
+        entry = self._entry(field, term)
+        if entry is not None:
+            return entry
+        return RARE if self.maybe_rare(field, term) else None
+
+    def at(self, entry: tuple[int, int]):
+        """find()'s answer for an entry locate() gave."""
         offset, count = entry
         return self._ids[offset : offset + count], self._tfs[offset : offset + count]
 

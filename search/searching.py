@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from jiaokan.search import query_parser as P
+from jiaokan.search import scratch
 from jiaokan.search.clauses import MAX_QUERY_CHARS, Clause, query_clauses
 from jiaokan.search.demotion import EXACT, MATCHES, demoted_positions, match_kinds
 from jiaokan.search.engine import Result
@@ -101,6 +102,7 @@ class Selection:
         return ByMatch(*(int(n) for n in counts))
 
 
+@scratch.leasing
 def select(
     index: CorpusIndex,
     query: str,
@@ -168,6 +170,7 @@ def select(
     )
 
 
+@scratch.leasing
 def search(
     index: CorpusIndex,
     query: str,
