@@ -108,7 +108,7 @@ def concordance(
     folded = index.engine.folded
     lines: list[Line] = []
     holding = 0
-    by_version = {v: 0 for v in index.meta["versions"]}
+    by_version: dict[str, int] = {}  # the versions it occurs in, in corpus order (the paragraphs' order)
     for docnum in sel.ids.tolist():
         text = texts[docnum]
         found = exact_occurrences(index, text, clauses, folded=folded[docnum])

@@ -367,10 +367,6 @@ class Engine:
         return mine == found[0] if len(found) == 1 else np.isin(mine, found)
 
     @cached_property
-    def _zero_counts(self) -> dict[str, dict[str, int]]:
-        return {name: dict.fromkeys(values, 0) for name, (values, _) in self.codes.items()}
-
-    @cached_property
     def _has_null(self) -> dict[str, bool]:
         return {name: bool((codes < 0).any()) for name, (_, codes) in self.codes.items()}
 
@@ -403,20 +399,16 @@ class Engine:
         return np.searchsorted(ids, bounds), run_codes
 
     def counts(self, name: str, ids: np.ndarray) -> dict[str, int]:
-        """How many of the sorted documents `ids` have each value of `name`."""
+        """How many of the sorted documents `ids` have each value of `name` (the values some of them have)."""
         return self.by_value(name, self.sums(name, ids, None))
 
     def by_value(self, name: str, sums: np.ndarray) -> dict[str, int]:
-        """{value: sums[code]} for every value of `name`, in code order: a copy of the all-zero dict with the
-        values that are not zero set, as a query matches few of a corpus's thousands of versions (building the
-        whole dict anew each time was a tenth of a typical query over 3,500 documents)."""
+        """{value: sums[code]} for the values of `name` whose sum is not zero, in code order (corpus order): a value
+        left out has none. Every value with its zero made each answer over a corpus of 3,500 documents 119 KB,
+        and serialising it was two thirds of a request's time."""
         values = self.codes[name][0]
         found = np.flatnonzero(sums)
-        if len(found) * 2 > len(values):
-            return dict(zip(values, sums.tolist()))
-        out = self._zero_counts[name].copy()
-        out.update(zip([values[i] for i in found.tolist()], sums[found].tolist()))
-        return out
+        return dict(zip([values[i] for i in found.tolist()], sums[found].tolist()))
 
     def sums(self, name: str, ids: np.ndarray, weights: np.ndarray | None) -> np.ndarray:
         """For each value of `name` (int64, in the order of codes[name][0]): how many of the sorted documents

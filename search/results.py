@@ -168,7 +168,7 @@ class SearchPage:
     per_page: int
     pages: int
     hits: list[Hit]
-    # version and lang: paragraphs per value; version_occurrences: occurrences per version
+    # version and lang: paragraphs per value; version_occurrences: occurrences per version (values with none left out)
     facets: dict[str, dict[str, int]]
     took_ms: float
     suggestions: list[Suggestion] | None = field(default=None, metadata=OMIT_IF_NONE)  # only when nothing matched

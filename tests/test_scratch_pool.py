@@ -98,6 +98,7 @@ def test_a_term_is_looked_up_in_the_term_tables_once_per_opened_index(corpus_ind
     real = PostingArrays.locate
     monkeypatch.setattr(PostingArrays, "locate", lambda self, field, term: looked_up.append(term) or real(self, field, term))
     corpus_index.engine.locations.clear()
+    corpus_index.engine.cache.clear()  # what earlier tests left: this search reads its terms
     first = search(corpus_index, "上海合作组织")
     assert looked_up, "the search looked nothing up"
     assert "上海" in looked_up or "上海合作组织" in looked_up

@@ -155,7 +155,7 @@ def _render_concordance(args: dict, catalog: dict, page: dict | None, *, error=N
         "translate": not is_off(request.args, "translate"),
         "version_choices": [
             {"id": v["id"], "label": v.get("publisher", v["id"]), "checked": v["id"] in selected,
-             "count": (page or {}).get("by_version", {}).get(v["id"]) if page else None}
+             "count": page.get("by_version", {}).get(v["id"], 0) if page else None}
             for v in catalog.get("versions", [])
         ],
         "lang_labels": LANG_LABELS,
@@ -416,8 +416,9 @@ def _render_search(args: dict, catalog: dict, result: dict | None, *, error: Sea
         {
             "id": v["id"],
             "label": v.get("publisher", v["id"]),
-            "count": facets.get(v["id"]) if result is not None else v.get("paragraphs"),
-            "occurrences": occurrences.get(v["id"]) if result is not None else None,
+            # The facets leave out the versions with no match: here each version says so.
+            "count": facets.get(v["id"], 0) if result is not None else v.get("paragraphs"),
+            "occurrences": occurrences.get(v["id"], 0) if result is not None else None,
             "checked": v["id"] in selected,
         }
         for v in catalog.get("versions", [])
