@@ -208,3 +208,45 @@ def test_an_opened_index_is_left_out_of_later_collections(built_index):
     finally:
         holder.close()
         gc.unfreeze()
+
+
+_HEAPS = r"""
+import ctypes, sys, tempfile, threading
+import numpy as np
+from jiaokan.web.serving import share_one_heap
+
+if sys.argv[1] == "shared":
+    assert share_one_heap()
+
+def work():
+    for _ in range(5):
+        a = np.ones(4 << 20)  # 32 MB then 1 MB: below glibc's mmap threshold once it has grown, from a heap
+        del a
+        b = np.ones(1 << 17)
+        del b
+
+threads = [threading.Thread(target=work) for _ in range(6)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+libc = ctypes.CDLL(None)
+libc.fopen.restype = ctypes.c_void_p
+with tempfile.NamedTemporaryFile(suffix=".xml") as f:
+    fp = libc.fopen(f.name.encode(), b"w")
+    libc.malloc_info(0, ctypes.c_void_p(fp))
+    libc.fclose(ctypes.c_void_p(fp))
+    print(open(f.name).read().count("<heap nr="))
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc")
+def test_the_server_threads_share_one_malloc_heap():
+    """Threads that allocate large arrays each get a heap of their own by default; a server shares one, so the
+    pages one search frees serve the next on any thread (web/serving.py share_one_heap)."""
+    heaps = {}
+    for mode in ("default", "shared"):
+        out = subprocess.run([sys.executable, "-c", _HEAPS, mode], capture_output=True, text=True, check=True)
+        heaps[mode] = int(out.stdout.strip())
+    assert heaps["default"] > 1, heaps  # the threads had heaps of their own
+    assert heaps["shared"] == 1, heaps
