@@ -253,6 +253,10 @@ def run_one(kind: str, size: int, count: int, server: bool, reuse: bool = False)
     t = time.perf_counter()
     index.warm()
     index.engine.page_in()  # as a server does when it opens a build (web/holder.py)
+    from jiaokan.web.heap import reserve_heap, share_one_heap
+
+    share_one_heap()  # and the server's heap (web/heap.py)
+    reserve_heap(len(index.paragraphs))
     row["open_and_warm_s"] = round(time.perf_counter() - t, 2)
     print(f"  opened and warmed in {row['open_and_warm_s']} s", file=sys.stderr)
     row["paragraphs"] = len(index.paragraphs)

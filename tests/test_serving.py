@@ -213,7 +213,7 @@ def test_an_opened_index_is_left_out_of_later_collections(built_index):
 _HEAPS = r"""
 import ctypes, sys, tempfile, threading
 import numpy as np
-from jiaokan.web.serving import share_one_heap
+from jiaokan.web.heap import share_one_heap
 
 if sys.argv[1] == "shared":
     assert share_one_heap()
@@ -250,3 +250,33 @@ def test_the_server_threads_share_one_malloc_heap():
         heaps[mode] = int(out.stdout.strip())
     assert heaps["default"] > 1, heaps  # the threads had heaps of their own
     assert heaps["shared"] == 1, heaps
+
+
+_FAULTS = r"""
+import resource, sys
+import numpy as np
+from jiaokan.web.heap import reserve_heap
+
+if sys.argv[1] == "reserved":
+    assert reserve_heap(400_000) == 400_000 * 128
+before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+for _ in range(3):
+    arrays = [np.ones(1 << 20) for _ in range(4)]  # 32 MB of a search's temporaries, freed, then again
+    del arrays
+print(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc")
+def test_a_server_keeps_its_heap_faulted_in():
+    """Where a server opens a build it faults in heap memory in proportion to the index and keeps it, so that
+    searches' large arrays reuse pages already there instead of a page fault per 4 KB (web/heap.py)."""
+    faults = {}
+    for mode in ("default", "reserved"):
+        out = subprocess.run([sys.executable, "-c", _FAULTS, mode], capture_output=True, text=True, check=True)
+        faults[mode] = int(out.stdout.strip())
+    assert faults["default"] > 2000, faults  # fresh pages for the arrays (8,192 pages of 4 KB in each round)
+    assert faults["reserved"] < 500, faults
+    from jiaokan.web.heap import reserve_heap
+
+    assert reserve_heap(600) == 0  # the bundled corpus's size: nothing reserved

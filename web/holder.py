@@ -22,6 +22,7 @@ from pathlib import Path
 from jiaokan.search.errors import IndexDamaged, IndexNotBuilt, SearchError
 from jiaokan.search.index import CorpusIndex, open_index
 from jiaokan.search.integrity import content_problem, probe
+from jiaokan.web.heap import reserve_heap
 
 log = logging.getLogger(__name__)
 
@@ -153,6 +154,7 @@ def _open_warm(path: Path) -> CorpusIndex:
                 raise IndexDamaged(index.path, problem)
             probe(index)
             index.engine.page_in()  # the mapped files, not each request's first reads of them (search/paging.py)
+            reserve_heap(len(index.paragraphs))  # and the heap the searches' arrays come from (web/heap.py)
             return index
         except IndexDamaged:
             index.close()

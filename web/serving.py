@@ -73,29 +73,11 @@ def allow_descriptors(limits: Limits) -> None:
                         limits.connection_limit)
 
 
-_M_ARENA_MAX = -8  # glibc's mallopt parameter (malloc.h)
-
-
-def share_one_heap() -> bool:
-    """Have every thread of this process allocate from one malloc heap (glibc's M_ARENA_MAX = 1), before the
-    server's threads start. By default glibc gives each thread that allocates its own heap ("arena"); a search's
-    numpy temporaries are megabytes, so each of the eight threads grew its own heap by page faults the first times
-    it ran a large query, and its heap trimmed gave the pages back. With one heap, the pages the last search freed
-    serve the next, whichever thread runs it (the interpreter lock already runs one search's Python at a time).
-    At 350k paragraphs on eight threads the slowest queries' took_ms fell from 17-26 to 13 ms. False where the C
-    library is not glibc (nothing changes)."""
-    import ctypes
-
-    try:
-        mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError):
-        return False
-    return mallopt(_M_ARENA_MAX, 1) == 1
-
-
 def run_server(make_app, sock: socket.socket, limits: Limits) -> None:
     """Serve on `sock` in this process until interrupted."""
     from waitress.server import create_server
+
+    from jiaokan.web.heap import share_one_heap
 
     share_one_heap()
     server = create_server(make_app(), sockets=[sock], **limits.waitress())
