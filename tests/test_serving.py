@@ -258,7 +258,7 @@ import numpy as np
 from jiaokan.web.heap import reserve_heap
 
 if sys.argv[1] == "reserved":
-    assert reserve_heap(400_000) == 400_000 * 128
+    assert reserve_heap(400_000) == 400_000 * 320
 before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
 for _ in range(3):
     arrays = [np.ones(1 << 20) for _ in range(4)]  # 32 MB of a search's temporaries, freed, then again
