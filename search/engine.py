@@ -406,9 +406,19 @@ class Engine:
         """{value: sums[code]} for the values of `name` whose sum is not zero, in code order (corpus order): a value
         left out has none. Every value with its zero made each answer over a corpus of 3,500 documents 119 KB,
         and serialising it was two thirds of a request's time."""
-        values = self.codes[name][0]
         found = np.flatnonzero(sums)
-        return dict(zip([values[i] for i in found.tolist()], sums[found].tolist()))
+        if len(found) == len(sums):
+            return dict(zip(self.codes[name][0], sums.tolist()))
+        # The values gathered by numpy: a common term is in most of 3,500 versions, three facets a query.
+        return dict(zip(self._value_array(name).take(found).tolist(), sums.take(found).tolist()))
+
+    def _value_array(self, name: str) -> np.ndarray:
+        """codes[name]'s values as a numpy array of str objects, to gather from."""
+        arrays = self.__dict__.setdefault("_value_arrays", {})
+        found = arrays.get(name)
+        if found is None:
+            found = arrays[name] = np.array(self.codes[name][0], dtype=object)
+        return found
 
     def sums(self, name: str, ids: np.ndarray, weights: np.ndarray | None) -> np.ndarray:
         """For each value of `name` (int64, in the order of codes[name][0]): how many of the sorted documents
