@@ -270,15 +270,8 @@ class PostingArrays:
 
     def get(self, field: str, term: str):
         """(document numbers, term frequencies) of a term held here, or None."""
-        import numpy as np
-
         entry = self._entry(field, term)
-        if entry is None:
-            return None
-        offset, count = entry
-        ids = self._ids[offset : offset + count].astype(np.uint32)
-        ids += self.base
-        return ids, self._tfs[offset : offset + count]
+        return None if entry is None else self.read(entry)
 
     @property
     def has_whoosh_tail(self) -> bool:
@@ -289,10 +282,7 @@ class PostingArrays:
         """(document numbers within the block, term frequencies) of a term held here, as views of the mapped file
         (uint16 numbers, sorted), or None."""
         entry = self._entry(field, term)
-        if entry is None:
-            return None
-        offset, count = entry
-        return self._ids[offset : offset + count], self._tfs[offset : offset + count]
+        return None if entry is None else self.at(entry)
 
     def locate(self, field: str, term: str):
         """Where the block holds a term: (first posting, posting count) in its arrays; RARE where its Whoosh
@@ -306,6 +296,15 @@ class PostingArrays:
         """find()'s answer for an entry locate() gave."""
         offset, count = entry
         return self._ids[offset : offset + count], self._tfs[offset : offset + count]
+
+    def read(self, entry: tuple[int, int]):
+        """get()'s answer for an entry locate() gave: the document numbers as the index's (uint32)."""
+        import numpy as np
+
+        ids, tfs = self.at(entry)
+        ids = ids.astype(np.uint32)
+        ids += self.base
+        return ids, tfs
 
     def count(self, field: str, term: str) -> int | None:
         """How many documents of the block hold a term held here; None if it is not held here."""
