@@ -15,7 +15,6 @@ The stored text is never altered: `Folded.span()` maps a folded range back to of
 """
 from __future__ import annotations
 
-import difflib
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -162,6 +161,8 @@ def _realign(before: str, after: str, starts: list[int], ends: list[int]) -> tup
     replaced block all map to the whole original block."""
     new_starts: list[int] = []
     new_ends: list[int] = []
+    import difflib  # here, not at the top: few texts need it, and a one-shot lookup would pay its import
+
     matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":

@@ -3,6 +3,7 @@ is measured by the benchmark, not here. Each answer is checked against a plain t
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -134,15 +135,38 @@ def test_a_nul_character_in_a_query_is_answered_not_a_failure(corpus_index, quer
 
 def test_page_in_maps_every_file_a_query_reads(whoosh_tail_index):
     # A server's first requests should not read the index from disk a page at a time (search/paging.py): the
-    # posting arrays, their term tables and the paragraph store are paged in when it opens a build.
+    # posting arrays, their term tables, the paragraph store and the Whoosh files a rare word is looked up in are
+    # paged in when it opens a build, and the Whoosh files stay mapped (so in memory) until the index is closed.
     from jiaokan.search.index import open_index
 
     index = open_index(whoosh_tail_index)
     try:
-        mapped = sum(p.stat().st_size for pattern in ("postings-*.dat", "postings-*.terms", "paragraphs.bin")
-                     for p in index.build_dir.glob(pattern))
-        assert mapped > 0 and list(index.build_dir.glob("postings-*.dat"))
+        patterns = ("postings-*.dat", "postings-*.terms", "paragraphs.bin", "*.trm", "*.pst")
+        mapped = sum(p.stat().st_size for pattern in patterns for p in index.build_dir.glob(pattern))
+        assert list(index.build_dir.glob("postings-*.dat")) and list(index.build_dir.glob("*.trm"))
         assert index.engine.page_in() == mapped
-        search(index, "合作")  # still answers after
+        assert index.engine.page_in() == mapped  # again: the same maps, not a second set
+        assert _mapped_here(".trm")
+        word = _a_whoosh_word(index)
+        found = search(index, word)  # looked up in the mapped Whoosh files
+        assert found.total and any(word in fold(h.text).text for h in found.hits), word
     finally:
         index.close()
+    assert not _mapped_here(".trm")
+
+
+def _a_whoosh_word(index) -> str:
+    """A Chinese word of two characters or more that the Whoosh segment holds."""
+    with index.ix.reader() as reader:
+        for term in reader.lexicon("words"):
+            word = term.decode("utf-8")
+            if len(word) >= 2 and all("\u4e00" <= c <= "\u9fff" for c in word):
+                return word
+    raise AssertionError("no Chinese word in the Whoosh segment")
+
+
+def _mapped_here(suffix: str) -> bool:
+    maps = Path("/proc/self/maps")
+    if not maps.exists():
+        pytest.skip("no /proc/self/maps here")
+    return any(line.rstrip().endswith(suffix) for line in maps.read_text().splitlines())
