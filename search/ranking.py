@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from jiaokan.search.clauses import Clause
+from jiaokan.search.clauses import Clause, apart_words
 from jiaokan.search.demotion import Demotion, demoted_positions
 from jiaokan.search.engine import Result
 from jiaokan.search.index import CorpusIndex
@@ -49,6 +49,8 @@ def apply_proximity(
 
 def proximity(text: str, clauses: list[Clause], folded_text: str | None = None) -> float:
     """PROXIMITY_BONUS when one occurrence of every clause fits in a few characters, less as the window widens."""
+    if folded_text is not None and any(_surely_absent(c, folded_text) for c in clauses):
+        return 0.0  # decided without locating the others (most candidates of an OR hold one alternative only)
     doc = marking_analysis(text, folded_text)
     per_clause = [clause_spans(doc, c) for c in clauses]
     if not all(per_clause):
@@ -62,3 +64,18 @@ def proximity(text: str, clauses: list[Clause], folded_text: str | None = None) 
             width = pos - min(last.values())
             best = width if best is None else min(best, width)
     return PROXIMITY_BONUS / (1 + best / 10) if best is not None else 0.0
+
+
+def _surely_absent(c: Clause, folded_text: str) -> bool:
+    """Whether the clause has no place in a paragraph of this folded text (the index's fold, as the clause's spans
+    are found in). Decided for a Chinese string only, each of its readings its characters side by side: it stands
+    only where the string, or each of its words apart, is in the text; of any other clause this says False."""
+    if c.kind != "string" or not c.readings or not all(all(r.han) and all(r.adjacent) for r in c.readings):
+        return False
+    for r in c.readings:
+        if "".join(r.units) in folded_text:
+            return False
+        words = apart_words(r)
+        if words and all(w in folded_text for w in words):
+            return False
+    return True

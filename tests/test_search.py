@@ -567,6 +567,25 @@ def test_reported_score_agrees_with_the_order(html_index, corpus_index):
                 )
 
 
+
+@pytest.mark.parametrize("query", ["北约 OR 亚太", "北约 OR NATO", "双方 OR 中俄", "战略协作 OR 全面战略协作",
+                                   "北约东扩 OR 联合国", "双方 重申", "世界 OR 和平 OR 发展", "\"国际关系\" OR 主权"])
+def test_proximity_decided_from_the_folded_text_gives_the_bonus_locating_every_clause_gives(corpus_index, query):
+    # Proximity skips locating the clauses in a paragraph that surely lacks one of them (search/ranking.py): the
+    # bonus of every matching paragraph is the same either way, so no ranking changes by it.
+    from jiaokan.search.ranking import proximity
+    from jiaokan.search.searching import select
+
+    sel = select(corpus_index, query)
+    clauses = [c for c in sel.clauses if not c.negated]
+    texts, folded = corpus_index.paragraphs.strings("text"), corpus_index.engine.folded
+    bonuses = [(proximity(texts[d], clauses, folded[d]), proximity(texts[d], clauses, None)) for d in sel.ids.tolist()]
+    assert bonuses
+    assert [fast for fast, _ in bonuses] == [slow for _, slow in bonuses]
+    if query in ("北约 OR 亚太", "双方 OR 中俄"):
+        assert any(b == 0 for b, _ in bonuses) and any(b > 0 for b, _ in bonuses)
+
+
 # --- hit fields, facets, understood, order, paging, limits -----------------------------------------------------
 
 
