@@ -26,6 +26,7 @@ from jiaokan.indexer.errors import CorpusError, IndexWriteError
 from jiaokan.indexer.paragraphs import corpus_paragraphs
 from jiaokan.indexer.records import Paragraph
 from jiaokan.indexer.writer import PARALLEL_THRESHOLD, print_progress, write_index
+from jiaokan.search import analysis
 from jiaokan.search.errors import IndexDamaged
 from jiaokan.search.index import (
     CATALOG_FILE,
@@ -209,6 +210,8 @@ def _write_and_swap(paragraphs, dictionary, index_path, fingerprint, catalog, pa
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "paragraphs": len(paragraphs),
             "versions": versions,
+            # The pair count from which a block holds the pair's three-character strings (search/analysis.py).
+            "trigram_min_df": analysis.TRIGRAM_MIN_DF,
             "seconds": round(time.perf_counter() - started, 3),
             # Every file's size and checksum: how a reader tells a damaged build (search/integrity.py).
             MANIFEST_KEY: file_manifest(build_dir, META_FILE),

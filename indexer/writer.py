@@ -36,6 +36,7 @@ from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
 from jiaokan.indexer.records import Paragraph
+from jiaokan.search import analysis
 from jiaokan.search.analysis import analyze, han_gram_postings
 from jiaokan.search.folding import fold
 from jiaokan.search.postings import FIELDS as ARRAY_FIELDS
@@ -290,7 +291,9 @@ class _BlockWriter(SegmentWriter):
         # worker's high-water mark is this moment.
         # Every grams term to the posting arrays: the Han grams of the whole block counted at once, the Latin ones
         # as they were added (search/analysis.py gram_counts is the two together).
-        han_terms, han_counts, han_docnums, han_tfs, han_lengths = han_gram_postings(self.folded)
+        han_terms, han_counts, han_docnums, han_tfs, han_lengths = han_gram_postings(
+            self.folded, trigram_min_df=analysis.TRIGRAM_MIN_DF
+        )
         self.folded = []
         self.lengths["grams"] = (np.asarray(self.lengths["grams"], dtype=np.int64) + han_lengths).tolist()
         terms, counts, docnums, tfs, _, keys = self.postings.pop("grams").grouped(

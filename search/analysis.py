@@ -144,7 +144,16 @@ def analyze(text: str, dictionary: Dictionary | None, folded: Folded | None = No
     return Analysis(folded, units, starts, ends, han, adjacent, words, word_units, han_runs, latin_units)
 
 
-def han_gram_postings(texts: list[str]):
+# A pair of Han characters in at least this many paragraphs of a block (65,536 paragraphs, search/postings.py) has
+# every three characters it starts indexed in that block too (han_gram_postings): a string of common pairs is then
+# found, and counted, without reading the text. Common pairs stand in most paragraphs, and are where counts alone
+# prove least (联合国 beside 联合声明 and 国际); the rule costs a block of 65,536 word-list paragraphs 5 % more
+# postings and 30k terms. A query knows which pairs of a block are complete from their counts there: nothing else
+# is stored. The index records the number (jiaokan.json, "trigram_min_df"); an index without it has none.
+TRIGRAM_MIN_DF = 4096
+
+
+def han_gram_postings(texts: list[str], trigram_min_df: int | None = None):
     """The Han part of gram_counts for many folded texts at once: every Han character, and every pair of Han
     characters side by side (a Han run is every Han character in a row, so the pairs inside runs are exactly the
     neighbours that are both Han). Returns (terms, counts, docnums, tfs, lengths): terms in a fixed order
@@ -155,7 +164,10 @@ def han_gram_postings(texts: list[str]):
     Why numpy: an index build counts every character of the corpus, and counting them paragraph by paragraph in
     Python (a Counter per paragraph, a dict lookup per term) was a third of a build's CPU. Here each gram is one
     64-bit key (its code points above, the text's position in the low 16 bits), and one sort of a block's keys
-    groups them by term and text, with each run's length the frequency."""
+    groups them by term and text, with each run's length the frequency.
+
+    With `trigram_min_df`, also every three Han characters side by side whose first two are a pair in at least that
+    many of the texts, after the pairs (not counted in lengths: they do not score, search/engine.py)."""
     import numpy as np
 
     n = len(texts)
@@ -175,7 +187,7 @@ def han_gram_postings(texts: list[str]):
         ((((cp[pairs].astype(np.uint64) + np.uint64(1)) << wide) | cp[pairs + 1]) << low) | doc[pairs],
     ])
     lengths = np.bincount(doc[singles], minlength=n) + np.bincount(doc[pairs], minlength=n)
-    del cp, han, doc, singles, pairs
+    del singles
     keys.sort()
     new = np.ones(len(keys), dtype=bool)
     new[1:] = keys[1:] != keys[:-1]
@@ -196,7 +208,50 @@ def han_gram_postings(texts: list[str]):
     two[:, 1] = grams[k:] & np.uint64((1 << 21) - 1)
     text = two.tobytes().decode("utf-32-le")
     terms.extend(map(str.__add__, text[0::2], text[1::2]))
-    return terms, counts, docnums, np.minimum(tfs, 65535).astype(np.uint16), lengths
+    tfs = np.minimum(tfs, 65535).astype(np.uint16)
+    if trigram_min_df is not None:
+        common = grams[k:][counts[k:] >= trigram_min_df]  # pair keys (without the text), sorted
+        if len(common):
+            t_terms, t_counts, t_docnums, t_tfs = _trigram_postings(np, cp, han, doc, pairs, common, low, wide)
+            terms.extend(t_terms)
+            counts = np.concatenate([counts, t_counts])
+            docnums = np.concatenate([docnums, t_docnums])
+            tfs = np.concatenate([tfs, t_tfs])
+    return terms, counts, docnums, tfs, lengths
+
+
+def _trigram_postings(np, cp, han, doc, pairs, common, low, wide):
+    """Postings of the three-character strings that start with one of the `common` pairs (their gram keys above
+    the text bits), found where a pair starts (`pairs`) and a Han character follows it."""
+    starts = pairs[pairs + 2 < len(cp)]
+    starts = starts[han[starts + 2]]
+    pair_keys = ((cp[starts].astype(np.uint64) + np.uint64(1)) << wide) | cp[starts + 1]
+    at = np.minimum(np.searchsorted(common, pair_keys), len(common) - 1)
+    kept = common[at] == pair_keys
+    starts, at = starts[kept], at[kept].astype(np.uint64)
+    # The common pair's number, the third character, the text: 64 bits while the common pairs are fewer than 2**27.
+    keys = (((at << wide) | cp[starts + 2]) << low) | doc[starts]
+    keys.sort()
+    new = np.ones(len(keys), dtype=bool)
+    new[1:] = keys[1:] != keys[:-1]
+    first = np.flatnonzero(new)
+    tfs = np.diff(np.append(first, len(keys)))
+    keys = keys[first]
+    docnums = (keys & np.uint64(0xFFFF)).astype(np.uint16)
+    grams = keys >> low
+    new = np.ones(len(grams), dtype=bool)
+    new[1:] = grams[1:] != grams[:-1]
+    first = np.flatnonzero(new)
+    counts = np.diff(np.append(first, len(grams)))
+    grams = grams[first]
+    two = np.empty((len(common), 2), dtype=np.uint32)
+    two[:, 0] = (common >> wide) - np.uint64(1)
+    two[:, 1] = common & np.uint64((1 << 21) - 1)
+    text = two.tobytes().decode("utf-32-le")
+    pair_text = list(map(str.__add__, text[0::2], text[1::2]))
+    third = (grams & np.uint64((1 << 21) - 1)).astype(np.uint32).tobytes().decode("utf-32-le")
+    terms = list(map(str.__add__, [pair_text[i] for i in (grams >> wide).tolist()], third))
+    return terms, counts, docnums, np.minimum(tfs, 65535).astype(np.uint16)
 
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")

@@ -65,6 +65,30 @@ _EMPTY_IDS.flags.writeable = False
 _EMPTY_SCORES.flags.writeable = False
 
 
+def _chain_counts(units: list[np.ndarray], pairs: list[np.ndarray]) -> np.ndarray:
+    """Engine._proven_counts's rule on frequencies: units[k] of the k-th piece of a chain, pairs[k] of pieces k and
+    k+1 together, one value per document. Where every occurrence of piece k from some piece j on is followed by the
+    next (pairs[k] >= units[k]) and every one down from j is preceded by the one before, the chain stands at each
+    occurrence of piece j: its count, else -1."""
+    n = len(units)
+    size = len(units[0])
+    sane = np.ones(size, dtype=bool)  # saturated frequencies (65,535 in one paragraph) prove nothing
+    for tf in units:
+        sane &= tf < 60000
+    right_ok = [None] * n
+    right_ok[n - 1] = np.ones(size, dtype=bool)
+    for j in range(n - 2, -1, -1):
+        right_ok[j] = (pairs[j] >= units[j]) & right_ok[j + 1]
+    counts = np.full(size, -1, dtype=np.int64)
+    left_ok = sane
+    for j in range(n):
+        if j:
+            left_ok = left_ok & (pairs[j - 1] >= units[j])
+        here = left_ok & right_ok[j] & (counts < 0)
+        counts[here] = units[j][here]
+    return counts
+
+
 def _self_overlapping(literal: str) -> bool:
     """Whether two occurrences of the string can overlap (it begins with what it ends with: 哈哈, 发展中发展)."""
     return any(literal[:k] == literal[-k:] for k in range(1, len(literal)))
@@ -314,6 +338,9 @@ class Engine:
         self._readers: list = []  # every thread's reader, closed with the index
         self._readers_lock = threading.Lock()
         self._segment_maps: list = []  # Whoosh files kept mapped by page_in
+        # From how many paragraphs of a block a pair has its three-character strings there (search/analysis.py);
+        # None: an index built without them.
+        self.trigram_min_df = index.meta.get("trigram_min_df")
         self.cache = _Cache(max(CACHE_POSTINGS, CACHE_POSTINGS_PER_PARAGRAPH * self.size))
         self.dense = _Cache(DENSE_BYTES, cost=lambda dense: dense.nbytes, largest=1.0)  # dense frequencies
         self.locations = _Cache(LOCATIONS, cost=lambda places: 1 + sum(p is not None for p in places), largest=1.0)
@@ -748,18 +775,27 @@ class Engine:
         all_han = all(a.han) and all(a.adjacent)
         keep = np.zeros(len(candidates), dtype=bool)
         todo = np.arange(len(candidates))
-        counts = None
-        if provable(a) and len(candidates) >= PROOF_MIN_CANDIDATES:
+        counts = self._trigram_counts(a, candidates, pair_tfs)
+        if counts is not None:  # decided where the index holds the string's three-character pieces
+            keep = counts > 0
+            todo = np.flatnonzero(counts < 0)
+        if provable(a) and len(todo) >= PROOF_MIN_CANDIDATES:
             # Try the proof on a sample first: where it proves little (a string whose characters recur in every
             # paragraph), probing every character costs more than it saves.
-            step = max(1, len(candidates) // PROOF_SAMPLE)
-            sample = candidates[::step]
-            sample_tfs = {t: f[::step] for t, f in pair_tfs.items()}
+            rest = candidates[todo] if counts is not None else candidates
+            rest_tfs = {t: f[todo] for t, f in pair_tfs.items()} if counts is not None else pair_tfs
+            step = max(1, len(rest) // PROOF_SAMPLE)
+            sample = rest[::step]
+            sample_tfs = {t: f[::step] for t, f in rest_tfs.items()}
             if step == 1 or self._proven(a, sample, sample_tfs).mean() >= PROOF_WORTH:
-                counts = self._proven_counts(a, candidates, pair_tfs)
-                proven = counts >= 0
-                keep[proven] = True
-                todo = np.flatnonzero(~proven)
+                proven_counts = self._proven_counts(a, rest, rest_tfs)
+                if counts is None:
+                    counts = proven_counts
+                else:
+                    counts[todo] = proven_counts
+                proven = proven_counts >= 0
+                keep[todo[proven]] = True
+                todo = todo[~proven]
         bounds = self.folded_bounds
         literal = "".join(a.units)
         if all_han and bounds is not None and not _self_overlapping(literal):
@@ -803,6 +839,46 @@ class Engine:
             folded = self.folded
             keep[todo] = np.fromiter((holds_exact(folded[int(i)], a) for i in docs), dtype=bool, count=len(docs))
         return keep
+
+    def _trigram_counts(self, a: Analysis, candidates: np.ndarray, pair_tfs: dict[str, np.ndarray]):
+        """For each candidate of a Chinese string of three characters or more (holding every pair of it), how many
+        times it holds the string where its block holds the string's three-character pieces (every pair that starts
+        one in at least trigram_min_df paragraphs there) and they decide it, else -1; None where no block does.
+        Three characters: the piece's frequency is the count. More: a paragraph lacking a piece lacks the string,
+        and where every piece is there, _proven_counts's rule one step up (pairs for characters, pieces for pairs)
+        proves the count or leaves it to the text. A string that overlaps itself is left to the text (its pieces
+        count overlapping occurrences)."""
+        literal = "".join(a.units)
+        n = len(literal)
+        if (self.trigram_min_df is None or n < 3 or len(a.units) != n or not (all(a.han) and all(a.adjacent))
+                or _self_overlapping(literal)):
+            return None
+        complete = np.ones(len(self.blocks), dtype=bool)
+        for pair in dict.fromkeys(literal[k : k + 2] for k in range(n - 2)):
+            for b, where in enumerate(self._located("grams", pair)):
+                if where is None or where is RARE or where[1] < self.trigram_min_df:
+                    complete[b] = False
+        if not complete.any():
+            return None
+        inside = np.flatnonzero(complete[np.searchsorted(self._bases, candidates, side="right") - 1])
+        if not len(inside):
+            return None
+        ids = candidates[inside]
+        pieces = [self.probe("grams", literal[k : k + 3], ids)[1] for k in range(n - 2)]
+        counts = np.full(len(candidates), -1, dtype=np.int64)
+        if n == 3:
+            counts[inside] = pieces[0]
+            return counts
+        pairs = []
+        for k in range(n - 1):
+            gram = a.gram(k)
+            if gram not in pair_tfs:  # the term read rather than probed
+                pair_tfs[gram] = self.probe("grams", gram, candidates)[1]
+            pairs.append(pair_tfs[gram][inside])
+        found = _chain_counts(pairs, pieces)
+        found[np.logical_or.reduce([p == 0 for p in pieces])] = 0
+        counts[inside] = found
+        return counts
 
     def _proven(self, a: Analysis, candidates: np.ndarray, pair_tfs: dict[str, np.ndarray]) -> np.ndarray:
         """Candidates that surely hold the string, from term frequencies alone (see _proven_counts)."""

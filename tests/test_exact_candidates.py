@@ -45,11 +45,48 @@ def _paragraphs(rng: random.Random) -> list[str]:
     return out + ["方方方方方，际际际际。", "联合国联合国联合国。", "作作作作作作作作。"]
 
 
-@pytest.fixture(scope="module")
-def dense(tmp_path_factory):
-    index = one_version_index(tmp_path_factory.mktemp("dense"), "dense", _paragraphs(random.Random(12)), "zh", "密集")
+@pytest.fixture(scope="module", params=["pairs", "trigrams"])
+def dense(request, tmp_path_factory):
+    """The dense corpus as an index holds it: with pairs only (a block's pairs are all below TRIGRAM_MIN_DF, as in
+    any small corpus), and with the three-character strings of its common pairs (the threshold lowered so that
+    most of its pairs qualify, as the commonest pairs of a large corpus do)."""
+    from jiaokan.search import analysis
+
+    saved = analysis.TRIGRAM_MIN_DF
+    if request.param == "trigrams":
+        analysis.TRIGRAM_MIN_DF = TRIGRAMS_FROM
+    try:
+        index = one_version_index(tmp_path_factory.mktemp("dense"), "dense", _paragraphs(random.Random(12)), "zh",
+                                  "密集")
+    finally:
+        analysis.TRIGRAM_MIN_DF = saved
     yield index
     index.close()
+
+
+TRIGRAMS_FROM = 40  # paragraphs of the 403 holding a pair, for the "trigrams" build
+
+
+def test_three_character_pieces_decide_strings_and_count_them_right(dense):
+    # Where the index holds a string's three-character pieces, they decide most candidates without the text
+    # (Engine._trigram_counts), and every count they give is the string's count in the paragraph.
+    engine = dense.engine
+    if dense.meta["trigram_min_df"] != TRIGRAMS_FROM:
+        assert engine._trigram_counts(analyze("联合国", None), np.arange(10, dtype=E.IDS), {}) is None
+        return
+    folded = engine.folded
+    decided = 0
+    for q in PHRASES + ["作际中", "合国作", "联合国作"]:
+        a = analyze(q, dense.dictionary)
+        terms = chain_terms(a)
+        result, tfs = engine.all_of("grams", [terms[0]] + list(dict.fromkeys(terms[1:])))
+        counts = engine._trigram_counts(a, result.ids, dict(tfs))
+        assert counts is not None, q
+        truth = np.array([folded[int(i)].count(q) for i in result.ids])
+        known = counts >= 0
+        assert (counts[known] == truth[known]).all(), q
+        decided += int(known.sum())
+    assert decided > 500, decided
 
 
 def test_every_string_is_found_in_exactly_the_paragraphs_that_hold_it(dense):

@@ -106,3 +106,33 @@ def test_an_index_build_writes_every_paragraphs_gram_counts(tmp_path, monkeypatc
     expected = [analyze(t, None, offsets=False).gram_counts() for t in texts]
     assert found == expected
     assert read_lengths(dest, "grams").tolist() == [sum(c.values()) for c in expected]
+
+
+def test_three_character_postings_are_those_of_the_common_pairs():
+    # With a threshold, han_gram_postings adds every three Han characters side by side that start with a pair
+    # held by at least that many texts, with its frequency in each; the characters, pairs and lengths stay as
+    # they were (the pieces do not score).
+    rng = random.Random(8)
+    alphabet = "联合国作际中方\U00020000"
+    texts = ["".join(rng.choices(alphabet + "ab ", k=rng.randint(0, 30))) for _ in range(300)] + ["", "联合"]
+    threshold = 20
+    plain = han_gram_postings(texts)
+    terms, counts, docnums, tfs, lengths = han_gram_postings(texts, trigram_min_df=threshold)
+    assert terms[: len(plain[0])] == plain[0] and (lengths == plain[4]).all()
+    assert (counts[: len(plain[1])] == plain[1]).all() and (docnums[: len(plain[2])] == plain[2]).all()
+
+    def han(s: str) -> bool:
+        return all(c in alphabet for c in s)
+
+    pair_df = Counter(p for t in texts for p in {t[i : i + 2] for i in range(len(t) - 1)} if han(p))
+    expected = [Counter(t[i : i + 3] for i in range(len(t) - 2) if han(t[i : i + 3]) and pair_df[t[i : i + 2]] >= threshold)
+                for t in texts]
+    found = [Counter() for _ in texts]
+    at = len(plain[2])
+    for term, n in zip(terms[len(plain[0]) :], counts[len(plain[1]) :].tolist()):
+        assert len(term) == 3
+        for d, tf in zip(docnums[at : at + n].tolist(), tfs[at : at + n].tolist()):
+            found[d][term] = tf
+        at += n
+    assert found == expected
+    assert sum(len(c) for c in expected) > 500
