@@ -567,15 +567,17 @@ class Engine:
                 total += where[1]
         return total
 
-    def probe(self, field: str, term: str, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def probe(self, field: str, term: str, ids: np.ndarray, dense: bool = True) -> tuple[np.ndarray, np.ndarray]:
         """For the sorted document numbers `ids`: which of them hold the term, and its frequency in those, found
         by binary search in the posting arrays (the term's postings are not read), or, where the documents are
         so many that each block's postings would be spread anyway, in the term's whole postings, read once and
         kept in the cache: a character most paragraphs hold is probed again and again (every string with it),
-        and one pass over the whole postings replaces a pass per block (17 of them at a million paragraphs)."""
-        dense = self._dense_frequencies(field, term)
-        if dense is not None:
-            tfs = dense.take(ids).astype(np.float32)
+        and one pass over the whole postings replaces a pass per block (17 of them at a million paragraphs).
+        With `dense` off, a common term is not given a frequency array of every document (a string's
+        three-character pieces: each is probed by few queries, and would push the characters' arrays out)."""
+        every = self._dense_frequencies(field, term) if dense else self.dense.get((field, term))
+        if every is not None:
+            tfs = every.take(ids).astype(np.float32)
             return tfs > 0, tfs
         whole = self.cache.get(("tf", field, term))
         if whole is None and len(ids) >= PROBE_WHOLE_MIN:
@@ -864,7 +866,7 @@ class Engine:
         if not len(inside):
             return None
         ids = candidates[inside]
-        pieces = [self.probe("grams", literal[k : k + 3], ids)[1] for k in range(n - 2)]
+        pieces = [self.probe("grams", literal[k : k + 3], ids, dense=False)[1] for k in range(n - 2)]
         counts = np.full(len(candidates), -1, dtype=np.int64)
         if n == 3:
             counts[inside] = pieces[0]

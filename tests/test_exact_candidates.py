@@ -227,10 +227,15 @@ def test_probe_agrees_with_the_postings(dense, monkeypatch, whole_from, dense_fr
         truth = dict(zip(ids.tolist(), tfs.tolist()))
         for size in [engine.size, 1, 5, 40, engine.size // 2]:  # the whole postings once kept, for few too
             wanted = np.unique(rng.integers(0, engine.size, size)).astype(E.IDS)
-            present, found = engine.probe("grams", term, wanted)
-            assert present.tolist() == [int(d) in truth for d in wanted.tolist()], (term, size)
-            assert found[present].tolist() == [truth[int(d)] for d in wanted[present].tolist()], (term, size)
-            assert not found[~present].any()
+            for spread in (False, True):  # without a frequency array of every document (a string's pieces), then with
+                present, found = engine.probe("grams", term, wanted, dense=spread)
+                assert present.tolist() == [int(d) in truth for d in wanted.tolist()], (term, size)
+                assert found[present].tolist() == [truth[int(d)] for d in wanted[present].tolist()], (term, size)
+                assert not found[~present].any()
+    engine.dense.clear()
+    engine.probe("grams", "联", np.arange(engine.size, dtype=E.IDS), dense=False)
+    assert engine.dense.get(("grams", "联")) is None  # not made for a probe without it
+    engine.probe("grams", "联", np.arange(engine.size, dtype=E.IDS))
     if whole_from == 1 or dense_fraction:
         assert engine.cache.get(("tf", "grams", "联")) is not None  # the whole postings were read and kept
     assert (engine.dense.get(("grams", "联")) is not None) == bool(dense_fraction)
