@@ -188,27 +188,12 @@ def han_gram_postings(texts: list[str], trigram_min_df: int | None = None):
     ])
     lengths = np.bincount(doc[singles], minlength=n) + np.bincount(doc[pairs], minlength=n)
     del singles
-    keys.sort()
-    new = np.ones(len(keys), dtype=bool)
-    new[1:] = keys[1:] != keys[:-1]
-    at = np.flatnonzero(new)  # first occurrence of each (term, text)
-    tfs = np.diff(np.append(at, len(keys)))
-    keys = keys[at]
-    docnums = (keys & np.uint64(0xFFFF)).astype(np.uint16)
-    grams = keys >> low
-    new = np.ones(len(grams), dtype=bool)
-    new[1:] = grams[1:] != grams[:-1]
-    at = np.flatnonzero(new)  # first posting of each term
-    counts = np.diff(np.append(at, len(grams)))
-    grams = grams[at]
+    if trigram_min_df is None:  # not kept through the sort, a build worker's high-water mark
+        del cp, han, doc, pairs
+    grams, counts, docnums, tfs = _grouped(np, keys, low)
     k = int(np.searchsorted(grams, np.uint64(1) << wide))  # the characters' keys are below every pair's
     terms = list(grams[:k].astype(np.uint32).tobytes().decode("utf-32-le"))
-    two = np.empty((len(grams) - k, 2), dtype=np.uint32)
-    two[:, 0] = (grams[k:] >> wide) - np.uint64(1)
-    two[:, 1] = grams[k:] & np.uint64((1 << 21) - 1)
-    text = two.tobytes().decode("utf-32-le")
-    terms.extend(map(str.__add__, text[0::2], text[1::2]))
-    tfs = np.minimum(tfs, 65535).astype(np.uint16)
+    terms.extend(_pair_texts(np, grams[k:], wide))
     if trigram_min_df is not None:
         common = grams[k:][counts[k:] >= trigram_min_df]  # pair keys (without the text), sorted
         if len(common):
@@ -230,28 +215,38 @@ def _trigram_postings(np, cp, han, doc, pairs, common, low, wide):
     kept = common[at] == pair_keys
     starts, at = starts[kept], at[kept].astype(np.uint64)
     # The common pair's number, the third character, the text: 64 bits while the common pairs are fewer than 2**27.
-    keys = (((at << wide) | cp[starts + 2]) << low) | doc[starts]
+    grams, counts, docnums, tfs = _grouped(np, (((at << wide) | cp[starts + 2]) << low) | doc[starts], low)
+    pair_text = _pair_texts(np, common, wide)
+    third = (grams & np.uint64((1 << 21) - 1)).astype(np.uint32).tobytes().decode("utf-32-le")
+    terms = list(map(str.__add__, [pair_text[i] for i in (grams >> wide).tolist()], third))
+    return terms, counts, docnums, tfs
+
+
+def _grouped(np, keys, low):
+    """Gram keys with the text's number in the low bits, grouped: the distinct grams (sorted), how many texts hold
+    each, and those texts and the gram's frequency in each (uint16, saturated), gram after gram. Sorts `keys`."""
     keys.sort()
     new = np.ones(len(keys), dtype=bool)
     new[1:] = keys[1:] != keys[:-1]
-    first = np.flatnonzero(new)
-    tfs = np.diff(np.append(first, len(keys)))
-    keys = keys[first]
+    at = np.flatnonzero(new)  # first occurrence of each (gram, text)
+    tfs = np.diff(np.append(at, len(keys)))
+    keys = keys[at]
     docnums = (keys & np.uint64(0xFFFF)).astype(np.uint16)
     grams = keys >> low
     new = np.ones(len(grams), dtype=bool)
     new[1:] = grams[1:] != grams[:-1]
-    first = np.flatnonzero(new)
-    counts = np.diff(np.append(first, len(grams)))
-    grams = grams[first]
-    two = np.empty((len(common), 2), dtype=np.uint32)
-    two[:, 0] = (common >> wide) - np.uint64(1)
-    two[:, 1] = common & np.uint64((1 << 21) - 1)
+    at = np.flatnonzero(new)  # first posting of each gram
+    counts = np.diff(np.append(at, len(grams)))
+    return grams[at], counts, docnums, np.minimum(tfs, 65535).astype(np.uint16)
+
+
+def _pair_texts(np, pair_keys, wide) -> list[str]:
+    """The two characters of each pair key (its first code point stored plus one, above the second)."""
+    two = np.empty((len(pair_keys), 2), dtype=np.uint32)
+    two[:, 0] = (pair_keys >> wide) - np.uint64(1)
+    two[:, 1] = pair_keys & np.uint64((1 << 21) - 1)
     text = two.tobytes().decode("utf-32-le")
-    pair_text = list(map(str.__add__, text[0::2], text[1::2]))
-    third = (grams & np.uint64((1 << 21) - 1)).astype(np.uint32).tobytes().decode("utf-32-le")
-    terms = list(map(str.__add__, [pair_text[i] for i in (grams >> wide).tolist()], third))
-    return terms, counts, docnums, np.minimum(tfs, 65535).astype(np.uint16)
+    return list(map(str.__add__, text[0::2], text[1::2]))
 
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")

@@ -66,8 +66,8 @@ _EMPTY_SCORES.flags.writeable = False
 
 
 def _chain_counts(units: list[np.ndarray], pairs: list[np.ndarray]) -> np.ndarray:
-    """Engine._proven_counts's rule on frequencies: units[k] of the k-th piece of a chain, pairs[k] of pieces k and
-    k+1 together, one value per document. Where every occurrence of piece k from some piece j on is followed by the
+    """The proof of Engine._proven_counts, on frequencies: units[k] of the k-th piece of a chain, pairs[k] of
+    pieces k and k+1 together, one value per document. Where every occurrence of piece k from some piece j on is followed by the
     next (pairs[k] >= units[k]) and every one down from j is preceded by the one before, the chain stands at each
     occurrence of piece j: its count, else -1."""
     n = len(units)
@@ -75,6 +75,7 @@ def _chain_counts(units: list[np.ndarray], pairs: list[np.ndarray]) -> np.ndarra
     sane = np.ones(size, dtype=bool)  # saturated frequencies (65,535 in one paragraph) prove nothing
     for tf in units:
         sane &= tf < 60000
+    # right_ok[j]: from piece j (0-based) the chain extends to the last; left_ok: from piece j down to the first.
     right_ok = [None] * n
     right_ok[n - 1] = np.ones(size, dtype=bool)
     for j in range(n - 2, -1, -1):
@@ -916,25 +917,7 @@ class Engine:
             if gram not in pair_tfs:  # the term read rather than probed: its frequencies are probed now
                 pair_tfs[gram] = self.probe("grams", gram, candidates)[1]
             pair.append(pair_tfs[gram])
-        # Saturated frequencies (a character 65,535 times in one paragraph) prove nothing.
-        sane = np.ones(len(candidates), dtype=bool)
-        for tf in unit_tf.values():
-            sane &= tf < 60000
-        right = [pair[k] >= unit_tf[units[k]] for k in range(n - 1)]  # every c_k is followed by c_k+1
-        left = [pair[k - 1] >= unit_tf[units[k]] for k in range(1, n)]  # every c_k is preceded by c_k-1
-        # right_ok[j]: from c_j (0-based) it extends to c_n; left_ok[j]: from c_j it extends down to c_1.
-        right_ok = [None] * n
-        right_ok[n - 1] = np.ones(len(candidates), dtype=bool)
-        for j in range(n - 2, -1, -1):
-            right_ok[j] = right[j] & right_ok[j + 1]
-        counts = np.full(len(candidates), -1, dtype=np.int64)
-        left_ok = sane
-        for j in range(n):
-            if j:
-                left_ok = left_ok & left[j - 1]
-            here = left_ok & right_ok[j] & (counts < 0)
-            counts[here] = unit_tf[units[j]][here]
-        return counts
+        return _chain_counts([unit_tf[u] for u in units], pair)
 
     def all_words(self, a: Analysis, weight: float = 1.0) -> Result:
         """Documents containing every word of the analysed string, anywhere."""
