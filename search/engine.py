@@ -57,6 +57,10 @@ TOP_SAMPLE = 2048  # keys sampled to find a floor for the best few among many ma
 # per probe took a millisecond each at 350k paragraphs.
 DENSE_FRACTION = 8
 DENSE_BYTES = 64 << 20
+# Such an array is made for a probe of at least one document in DENSE_PROBE_FRACTION: making it costs a pass over
+# every document (half a millisecond at 350k paragraphs), which a probe of a few dozen (what a string's pieces
+# leave to its proof) repays in no query, and it would push out an array that many queries use.
+DENSE_PROBE_FRACTION = 64
 # Places of terms in the blocks kept (Engine._located), counted in blocks that hold the term (about 100 bytes each).
 LOCATIONS = 250_000
 _EMPTY_IDS = np.zeros(0, dtype=IDS)
@@ -575,8 +579,12 @@ class Engine:
         kept in the cache: a character most paragraphs hold is probed again and again (every string with it),
         and one pass over the whole postings replaces a pass per block (17 of them at a million paragraphs).
         With `dense` off, a common term is not given a frequency array of every document (a string's
-        three-character pieces: each is probed by few queries, and would push the characters' arrays out)."""
-        every = self._dense_frequencies(field, term) if dense else self.dense.get((field, term))
+        three-character pieces: each is probed by few queries, and would push the characters' arrays out); nor is
+        it for a probe of few documents (DENSE_PROBE_FRACTION), though one already made is used."""
+        if dense and len(ids) * DENSE_PROBE_FRACTION >= self.size:
+            every = self._dense_frequencies(field, term)
+        else:
+            every = self.dense.get((field, term))
         if every is not None:
             tfs = every.take(ids).astype(np.float32)
             return tfs > 0, tfs
@@ -844,8 +852,8 @@ class Engine:
         return keep
 
     def _trigram_counts(self, a: Analysis, candidates: np.ndarray, pair_tfs: dict[str, np.ndarray]):
-        """For each candidate of a Chinese string of three characters or more (holding every pair of it), how many
-        times it holds the string where its block holds the string's three-character pieces (every pair that starts
+        """For each candidate of a Chinese string of three characters or more (sorted paragraphs; those of a
+        string's own chain already carry its pairs' frequencies in `pair_tfs`), how many times it holds the string where its block holds the string's three-character pieces (every pair that starts
         one in at least trigram_min_df paragraphs there) and they decide it, else -1; None where no block does.
         Three characters: the piece's frequency is the count. More: a paragraph lacking a piece lacks the string,
         and where every piece is there, _proven_counts's rule one step up (pairs for characters, pieces for pairs)

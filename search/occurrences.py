@@ -123,8 +123,16 @@ def _counted(engine, r, docs: np.ndarray, text, starts, ends) -> Result:
     str.count and the matcher find none, and term frequencies prove a count only where the string stands)."""
     literal = "".join(r.units)
     if all(r.han) and all(r.adjacent) and text is not None and not _self_overlapping(literal):
-        counted = map(text.count, repeat(literal), starts[docs].tolist(), ends[docs].tolist())
-        return Result(docs, np.fromiter(counted, dtype=np.float32, count=len(docs)))
+        # Where the index holds the string's three-character pieces they count it (Engine._trigram_counts, -1
+        # where they do not decide); str.count the rest.
+        counts = engine._trigram_counts(r, docs, {})
+        if counts is None:
+            counts = np.full(len(docs), -1, dtype=np.int64)
+        todo = np.flatnonzero(counts < 0)
+        rest = docs[todo]
+        counts[todo] = np.fromiter(map(text.count, repeat(literal), starts[rest].tolist(), ends[rest].tolist()),
+                                   dtype=np.int64, count=len(rest))
+        return Result(docs, counts.astype(np.float32))
     folded = engine.folded
     if provable(r) and len(docs) >= PROOF_MIN_DOCS:
         # A Latin phrase (or a Han string that overlaps itself): where term frequencies prove it they count it

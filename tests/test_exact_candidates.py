@@ -235,6 +235,10 @@ def test_probe_agrees_with_the_postings(dense, monkeypatch, whole_from, dense_fr
     engine.dense.clear()
     engine.probe("grams", "联", np.arange(engine.size, dtype=E.IDS), dense=False)
     assert engine.dense.get(("grams", "联")) is None  # not made for a probe without it
+    few = np.arange(0, engine.size, E.DENSE_PROBE_FRACTION * 2, dtype=E.IDS)[:-1]
+    assert len(few) * E.DENSE_PROBE_FRACTION < engine.size
+    engine.probe("grams", "联", few)
+    assert engine.dense.get(("grams", "联")) is None  # nor for a probe of few documents
     engine.probe("grams", "联", np.arange(engine.size, dtype=E.IDS))
     if whole_from == 1 or dense_fraction:
         assert engine.cache.get(("tf", "grams", "联")) is not None  # the whole postings were read and kept
