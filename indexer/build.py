@@ -210,7 +210,8 @@ def _write_and_swap(paragraphs, dictionary, index_path, fingerprint, catalog, pa
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "paragraphs": len(paragraphs),
             "versions": versions,
-            # The pair count from which a block holds the pair's three-character strings (search/analysis.py).
+            # The pair count from which a block holds the pair's three-character strings (search/analysis.py): the
+            # highest a block takes; each block's own is in its header (search/postings.py).
             "trigram_min_df": analysis.TRIGRAM_MIN_DF,
             "seconds": round(time.perf_counter() - started, 3),
             # Every file's size and checksum: how a reader tells a damaged build (search/integrity.py).

@@ -291,9 +291,10 @@ class _BlockWriter(SegmentWriter):
         # worker's high-water mark is this moment.
         # Every grams term to the posting arrays: the Han grams of the whole block counted at once, the Latin ones
         # as they were added (search/analysis.py gram_counts is the two together).
-        han_terms, han_counts, han_docnums, han_tfs, han_lengths = han_gram_postings(
-            self.folded, trigram_min_df=analysis.TRIGRAM_MIN_DF
+        han_terms, han_counts, han_docnums, han_tfs, han_lengths, trigram_min_df = han_gram_postings(
+            self.folded, trigram_min_df=analysis.trigram_thresholds()
         )
+        self.arrays.trigram_min_df = trigram_min_df
         self.folded = []
         self.lengths["grams"] = (np.asarray(self.lengths["grams"], dtype=np.int64) + han_lengths).tolist()
         terms, counts, docnums, tfs, _, keys = self.postings.pop("grams").grouped(

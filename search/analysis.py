@@ -148,18 +148,31 @@ def analyze(text: str, dictionary: Dictionary | None, folded: Folded | None = No
 # every three characters it starts indexed in that block too (han_gram_postings): a string of common pairs is then
 # found, and counted, without reading the text. Common pairs stand in most paragraphs, and are where counts alone
 # prove least (联合国 beside 联合声明 and 国际); the rule costs a block of 65,536 word-list paragraphs 5 % more
-# postings and 30k terms. A query knows which pairs of a block are complete from their counts there: nothing else
-# is stored. The index records the number (jiaokan.json, "trigram_min_df"); an index without it has none.
+# postings and 30k terms. A query knows which pairs of a block are complete from their counts there and the
+# block's threshold, which its header records (search/postings.py; an index without one has no pieces).
 TRIGRAM_MIN_DF = 4096
+# A block whose pieces are few goes lower, halving the threshold down to TRIGRAM_MIN_DF >> TRIGRAM_HALVINGS while
+# its pieces stay within one term per TRIGRAM_TEXTS_PER_TERM texts and TRIGRAM_MAX_SHARE of its Han postings: a
+# corpus of few words (a ministry's statements, which repeat their set phrases: 上海合作组织 in 4 % of paragraphs,
+# its pairs below 4,096) has its phrases decided from postings too, where a corpus of many words (whose pieces at
+# 2,048 would be 72k terms a block, and the 100k word list over its size budget) stays at TRIGRAM_MIN_DF.
+TRIGRAM_HALVINGS = 3
+TRIGRAM_TEXTS_PER_TERM = 4
+TRIGRAM_MAX_SHARE = 0.5
 
 
-def han_gram_postings(texts: list[str], trigram_min_df: int | None = None):
+def trigram_thresholds() -> tuple[int, ...]:
+    """The thresholds a block may take, highest first."""
+    return tuple(dict.fromkeys(max(1, TRIGRAM_MIN_DF >> k) for k in range(TRIGRAM_HALVINGS + 1)))
+
+
+def han_gram_postings(texts: list[str], trigram_min_df: int | tuple[int, ...] | None = None):
     """The Han part of gram_counts for many folded texts at once: every Han character, and every pair of Han
     characters side by side (a Han run is every Han character in a row, so the pairs inside runs are exactly the
     neighbours that are both Han). Returns (terms, counts, docnums, tfs, lengths): terms in a fixed order
     (characters, then pairs, each by code point); counts[i], how many texts hold terms[i]; docnums and tfs
     (numpy), those texts' positions in `texts` and the term's occurrences in each, term after term and in text
-    order within a term; lengths[j] (numpy), how many Han grams texts[j] holds.
+    order within a term; lengths[j] (numpy), how many Han grams texts[j] holds; threshold, below.
 
     Why numpy: an index build counts every character of the corpus, and counting them paragraph by paragraph in
     Python (a Counter per paragraph, a dict lookup per term) was a third of a build's CPU. Here each gram is one
@@ -167,7 +180,9 @@ def han_gram_postings(texts: list[str], trigram_min_df: int | None = None):
     groups them by term and text, with each run's length the frequency.
 
     With `trigram_min_df`, also every three Han characters side by side whose first two are a pair in at least that
-    many of the texts, after the pairs (not counted in lengths: they do not score, search/engine.py)."""
+    many of the texts, after the pairs (not counted in lengths: they do not score, search/engine.py). Given several
+    thresholds (highest first), the lowest whose pieces are within the budget (TRIGRAM_TEXTS_PER_TERM,
+    TRIGRAM_MAX_SHARE), and at least the highest; `threshold` is the one taken (None without)."""
     import numpy as np
 
     n = len(texts)
@@ -194,20 +209,48 @@ def han_gram_postings(texts: list[str], trigram_min_df: int | None = None):
     k = int(np.searchsorted(grams, np.uint64(1) << wide))  # the characters' keys are below every pair's
     terms = list(grams[:k].astype(np.uint32).tobytes().decode("utf-32-le"))
     terms.extend(_pair_texts(np, grams[k:], wide))
+    threshold = None
     if trigram_min_df is not None:
-        common = grams[k:][counts[k:] >= trigram_min_df]  # pair keys (without the text), sorted
+        ladder = (trigram_min_df,) if isinstance(trigram_min_df, int) else tuple(trigram_min_df)
+        pair_df = counts[k:]
+        held = pair_df >= ladder[-1]
+        common = grams[k:][held]  # pair keys (without the text), sorted
         if len(common):
-            t_terms, t_counts, t_docnums, t_tfs = _trigram_postings(np, cp, han, doc, pairs, common, low, wide)
+            t_terms, t_counts, t_docnums, t_tfs, t_pair = _trigram_postings(np, cp, han, doc, pairs, common, low,
+                                                                            wide)
+            piece_df = pair_df[held][t_pair]  # each piece's pair's count
+            threshold = _trigram_threshold(np, ladder, piece_df, t_counts, n, len(docnums))
+            keep = piece_df >= threshold
+            if not keep.all():
+                t_terms = [t for t, kept in zip(t_terms, keep.tolist()) if kept]
+                spread = np.repeat(keep, t_counts)
+                t_counts, t_docnums, t_tfs = t_counts[keep], t_docnums[spread], t_tfs[spread]
             terms.extend(t_terms)
             counts = np.concatenate([counts, t_counts])
             docnums = np.concatenate([docnums, t_docnums])
             tfs = np.concatenate([tfs, t_tfs])
-    return terms, counts, docnums, tfs, lengths
+        else:
+            threshold = ladder[-1]  # no pair reaches even the lowest: every pair above it is complete
+    return terms, counts, docnums, tfs, lengths, threshold
+
+
+def _trigram_threshold(np, ladder, piece_df, piece_counts, texts: int, han_postings: int) -> int:
+    """The lowest threshold of the ladder (highest first) whose pieces (each one's pair count, its posting count)
+    keep within the budget, the highest in any case."""
+    taken = ladder[0]
+    for t in ladder[1:]:
+        kept = piece_df >= t
+        if (int(np.count_nonzero(kept)) * TRIGRAM_TEXTS_PER_TERM > texts
+                or int(piece_counts[kept].sum()) > TRIGRAM_MAX_SHARE * han_postings):
+            break
+        taken = t
+    return taken
 
 
 def _trigram_postings(np, cp, han, doc, pairs, common, low, wide):
     """Postings of the three-character strings that start with one of the `common` pairs (their gram keys above
-    the text bits), found where a pair starts (`pairs`) and a Han character follows it."""
+    the text bits), found where a pair starts (`pairs`) and a Han character follows it, and each one's pair (its
+    number in `common`)."""
     starts = pairs[pairs + 2 < len(cp)]
     starts = starts[han[starts + 2]]
     pair_keys = ((cp[starts].astype(np.uint64) + np.uint64(1)) << wide) | cp[starts + 1]
@@ -218,8 +261,9 @@ def _trigram_postings(np, cp, han, doc, pairs, common, low, wide):
     grams, counts, docnums, tfs = _grouped(np, [(((at << wide) | cp[starts + 2]) << low) | doc[starts]], low)
     pair_text = _pair_texts(np, common, wide)
     third = (grams & np.uint64((1 << 21) - 1)).astype(np.uint32).tobytes().decode("utf-32-le")
-    terms = list(map(str.__add__, [pair_text[i] for i in (grams >> wide).tolist()], third))
-    return terms, counts, docnums, tfs
+    pair = (grams >> wide).astype(np.int64)
+    terms = list(map(str.__add__, [pair_text[i] for i in pair.tolist()], third))
+    return terms, counts, docnums, tfs, pair
 
 
 def _grouped(np, holder: list, low):

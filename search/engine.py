@@ -343,9 +343,11 @@ class Engine:
         self._readers: list = []  # every thread's reader, closed with the index
         self._readers_lock = threading.Lock()
         self._segment_maps: list = []  # Whoosh files kept mapped by page_in
-        # From how many paragraphs of a block a pair has its three-character strings there (search/analysis.py);
-        # None: an index built without them.
-        self.trigram_min_df = index.meta.get("trigram_min_df")
+        # Per block, from how many paragraphs there a pair has its three-character strings there (search/analysis.py),
+        # as the block's header says, else (a build from before blocks had their own) as the build's meta does; None:
+        # a block without them.
+        built = index.meta.get("trigram_min_df")
+        self.trigram_min_df = [b.trigram_min_df if b.trigram_min_df is not None else built for b in self.blocks]
         self.cache = _Cache(max(CACHE_POSTINGS, CACHE_POSTINGS_PER_PARAGRAPH * self.size))
         self.dense = _Cache(DENSE_BYTES, cost=lambda dense: dense.nbytes, largest=1.0)  # dense frequencies
         self.locations = _Cache(LOCATIONS, cost=lambda places: 1 + sum(p is not None for p in places), largest=1.0)
@@ -854,20 +856,20 @@ class Engine:
     def _trigram_counts(self, a: Analysis, candidates: np.ndarray, pair_tfs: dict[str, np.ndarray]):
         """For each candidate of a Chinese string of three characters or more (sorted paragraphs; those of a
         string's own chain already carry its pairs' frequencies in `pair_tfs`), how many times it holds the string where its block holds the string's three-character pieces (every pair that starts
-        one in at least trigram_min_df paragraphs there) and they decide it, else -1; None where no block does.
+        one in at least the block's trigram_min_df paragraphs there) and they decide it, else -1; None where no block does.
         Three characters: the piece's frequency is the count. More: a paragraph lacking a piece lacks the string,
         and where every piece is there, _proven_counts's rule one step up (pairs for characters, pieces for pairs)
         proves the count or leaves it to the text. A string that overlaps itself is left to the text (its pieces
         count overlapping occurrences)."""
         literal = "".join(a.units)
         n = len(literal)
-        if (self.trigram_min_df is None or n < 3 or len(a.units) != n or not (all(a.han) and all(a.adjacent))
-                or _self_overlapping(literal)):
+        if (n < 3 or len(a.units) != n or not (all(a.han) and all(a.adjacent)) or _self_overlapping(literal)
+                or all(t is None for t in self.trigram_min_df)):
             return None
-        complete = np.ones(len(self.blocks), dtype=bool)
+        complete = np.array([t is not None for t in self.trigram_min_df], dtype=bool)
         for pair in dict.fromkeys(literal[k : k + 2] for k in range(n - 2)):
             for b, where in enumerate(self._located("grams", pair)):
-                if where is None or where is RARE or where[1] < self.trigram_min_df:
+                if where is None or where is RARE or (complete[b] and where[1] < self.trigram_min_df[b]):
                     complete[b] = False
         if not complete.any():
             return None

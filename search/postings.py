@@ -11,7 +11,10 @@ empty.
 Files per block, named by its first document number (`base`):
   postings-<base>.dat   uint16 document numbers within the block, term after term, then the term frequencies
                         aligned with them (uint8, or uint16 where a block has one above 255)
-  postings-<base>.idx   marshal: {"postings": count, "tf_width": 1 or 2, "fields": {field: layout of its table}}
+  postings-<base>.idx   marshal: {"postings": count, "tf_width": 1 or 2, "fields": {field: layout of its table},
+                        "trigram_min_df": from how many paragraphs of the block a pair has its three-character
+                        pieces here (search/analysis.py; absent in a block written without pieces, or before the
+                        threshold was the block's own: then the build's jiaokan.json has it)}
   postings-<base>.terms each field's term table, memory-mapped, never loaded: the terms ordered by their CRC-32
                         (seeded with the field name), as three arrays: first posting (uint32, one more for the
                         end: a field's postings are in table order, so a term's count is where the next begins),
@@ -67,6 +70,7 @@ class PostingArraysWriter:
         self._index: dict[str, list[tuple[list[str], "object"]]] = {}
         self._keys: dict[str, tuple | None] = {}  # field -> its terms' (UTF-8, hashes) in table order, if given
         self._rare: list[int] = []
+        self.trigram_min_df: int | None = None  # set by the block's writer where it indexed pieces
 
     def add(self, field: str, term: str, docnums: list[int], tfs: list[int]) -> None:
         import numpy as np
@@ -140,6 +144,8 @@ class PostingArraysWriter:
             for field, encoded, hashes, order, starts in tables:
                 fields[field] = _write_term_table(f, encoded, hashes, order, starts)
         header = {"postings": at, "tf_width": tf_width, "fields": fields}
+        if self.trigram_min_df is not None:
+            header["trigram_min_df"] = self.trigram_min_df
         stem.with_suffix(".idx").write_bytes(marshal.dumps(header))
 
 
@@ -245,6 +251,7 @@ class PostingArrays:
         stem = Path(folder) / f"postings-{base}"
         self.base = base
         header = marshal.loads(stem.with_suffix(".idx").read_bytes())
+        self.trigram_min_df: int | None = header.get("trigram_min_df")
         self._tables: dict[str, _TermTable] = {}
         self._terms_map = None
         if header["fields"]:

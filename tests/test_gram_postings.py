@@ -53,7 +53,7 @@ def _han_part(text: str) -> Counter:
 def test_han_gram_postings_count_what_gram_counts_counts():
     texts = _texts(400, 20221204)
     folded = [fold(t, offsets=False).text for t in texts]
-    terms, counts, docnums, tfs, lengths = han_gram_postings(folded)
+    terms, counts, docnums, tfs, lengths, _ = han_gram_postings(folded)
     assert len(terms) == len(set(terms)) == len(counts)
     assert int(counts.sum()) == len(docnums) == len(tfs)
     found = [Counter() for _ in texts]
@@ -73,7 +73,7 @@ def test_han_gram_postings_count_what_gram_counts_counts():
 
 def test_no_texts_and_texts_without_han_have_no_han_grams():
     for texts in ([], [""], ["covid 19, NATO's"]):
-        terms, counts, docnums, tfs, lengths = han_gram_postings(texts)
+        terms, counts, docnums, tfs, lengths, _ = han_gram_postings(texts)
         assert terms == [] and len(counts) == len(docnums) == len(tfs) == 0
         assert lengths.tolist() == [0] * len(texts)
 
@@ -108,16 +108,33 @@ def test_an_index_build_writes_every_paragraphs_gram_counts(tmp_path, monkeypatc
     assert read_lengths(dest, "grams").tolist() == [sum(c.values()) for c in expected]
 
 
-def test_three_character_postings_are_those_of_the_common_pairs():
+LADDER = (120, 60, 30, 15)
+
+
+@pytest.mark.parametrize("thresholds, budget, taken", [
+    (30, None, 30),  # one threshold: taken as it is
+    (LADDER, (0, float("inf")), 15),  # a ladder within any budget: its lowest
+    (LADDER, (1 << 20, float("inf")), 120),  # one term per million texts: its highest, whatever the budget says
+    (LADDER, (1, float("inf")), 60),  # a term per text: 127 pieces at 60, 430 at 30
+    (LADDER, (0, 0.8), 60),  # 80 % of the Han postings: 74 % at 60, 91 % at 30
+    (LADDER, None, None),  # the real budget: the lowest within it (checked below)
+])
+def test_three_character_postings_are_those_of_the_common_pairs(monkeypatch, thresholds, budget, taken):
     # With a threshold, han_gram_postings adds every three Han characters side by side that start with a pair
     # held by at least that many texts, with its frequency in each; the characters, pairs and lengths stay as
-    # they were (the pieces do not score).
+    # they were (the pieces do not score). Given several, it takes the lowest whose pieces keep within the budget
+    # (a term per TRIGRAM_TEXTS_PER_TERM texts, TRIGRAM_MAX_SHARE of the Han postings), the highest at least.
+    from jiaokan.search import analysis
+
+    if budget is not None:
+        monkeypatch.setattr(analysis, "TRIGRAM_TEXTS_PER_TERM", budget[0])
+        monkeypatch.setattr(analysis, "TRIGRAM_MAX_SHARE", budget[1])
     rng = random.Random(8)
     alphabet = "联合国作际中方\U00020000"
     texts = ["".join(rng.choices(alphabet + "ab ", k=rng.randint(0, 30))) for _ in range(300)] + ["", "联合"]
-    threshold = 20
+    texts += ["".join(rng.choices("联合国作", k=60)) for _ in range(100)]  # where the commonest pairs are
     plain = han_gram_postings(texts)
-    terms, counts, docnums, tfs, lengths = han_gram_postings(texts, trigram_min_df=threshold)
+    terms, counts, docnums, tfs, lengths, threshold = han_gram_postings(texts, trigram_min_df=thresholds)
     assert terms[: len(plain[0])] == plain[0] and (lengths == plain[4]).all()
     assert (counts[: len(plain[1])] == plain[1]).all() and (docnums[: len(plain[2])] == plain[2]).all()
 
@@ -125,8 +142,25 @@ def test_three_character_postings_are_those_of_the_common_pairs():
         return all(c in alphabet for c in s)
 
     pair_df = Counter(p for t in texts for p in {t[i : i + 2] for i in range(len(t) - 1)} if han(p))
-    expected = [Counter(t[i : i + 3] for i in range(len(t) - 2) if han(t[i : i + 3]) and pair_df[t[i : i + 2]] >= threshold)
+
+    def pieces(floor: int) -> list[Counter]:
+        return [Counter(t[i : i + 3] for i in range(len(t) - 2) if han(t[i : i + 3]) and pair_df[t[i : i + 2]] >= floor)
                 for t in texts]
+
+    def within_budget(floor: int) -> bool:
+        held = pieces(floor)
+        distinct = len({p for c in held for p in c})
+        postings = sum(len(c) for c in held)
+        return (distinct * analysis.TRIGRAM_TEXTS_PER_TERM <= len(texts)
+                and postings <= analysis.TRIGRAM_MAX_SHARE * len(plain[2]))
+
+    if taken is not None:
+        assert threshold == taken
+    else:
+        assert threshold in LADDER and (threshold == LADDER[0] or within_budget(threshold))
+        lower = LADDER[LADDER.index(threshold) + 1 :]
+        assert not lower or not within_budget(lower[0])
+    expected = pieces(threshold)
     found = [Counter() for _ in texts]
     at = len(plain[2])
     for term, n in zip(terms[len(plain[0]) :], counts[len(plain[1]) :].tolist()):
