@@ -343,9 +343,9 @@ class Engine:
         self._readers: list = []  # every thread's reader, closed with the index
         self._readers_lock = threading.Lock()
         self._segment_maps: list = []  # Whoosh files kept mapped by page_in
-        # Per block, from how many paragraphs there a pair has its three-character strings there (search/analysis.py),
-        # as the block's header says, else (a build from before blocks had their own) as the build's meta does; None:
-        # a block without them.
+        # Per block, from how many of its paragraphs a pair has its three-character strings there (search/
+        # analysis.py): as the block's header says, else (a build from before blocks had their own) as the build's
+        # meta does; None: a block without them.
         built = index.meta.get("trigram_min_df")
         self.trigram_min_df = [b.trigram_min_df if b.trigram_min_df is not None else built for b in self.blocks]
         self.cache = _Cache(max(CACHE_POSTINGS, CACHE_POSTINGS_PER_PARAGRAPH * self.size))
@@ -854,9 +854,10 @@ class Engine:
         return keep
 
     def _trigram_counts(self, a: Analysis, candidates: np.ndarray, pair_tfs: dict[str, np.ndarray]):
-        """For each candidate of a Chinese string of three characters or more (sorted paragraphs; those of a
-        string's own chain already carry its pairs' frequencies in `pair_tfs`), how many times it holds the string where its block holds the string's three-character pieces (every pair that starts
-        one in at least the block's trigram_min_df paragraphs there) and they decide it, else -1; None where no block does.
+        """For each candidate of a Chinese string of three characters or more (sorted paragraphs; `pair_tfs` has
+        the frequencies of the string's pairs in them where known), how many times it holds the string where its
+        block holds the string's three-character pieces (every pair that starts one is in at least the block's
+        trigram_min_df paragraphs there) and they decide it, else -1; None where no block does.
         Three characters: the piece's frequency is the count. More: a paragraph lacking a piece lacks the string,
         and where every piece is there, _proven_counts's rule one step up (pairs for characters, pieces for pairs)
         proves the count or leaves it to the text. A string that overlaps itself is left to the text (its pieces
