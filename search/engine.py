@@ -71,9 +71,9 @@ _EMPTY_SCORES.flags.writeable = False
 
 def _chain_counts(units: list[np.ndarray], pairs: list[np.ndarray]) -> np.ndarray:
     """The proof of Engine._proven_counts, on frequencies: units[k] of the k-th piece of a chain, pairs[k] of
-    pieces k and k+1 together, one value per document. Where every occurrence of piece k from some piece j on is followed by the
-    next (pairs[k] >= units[k]) and every one down from j is preceded by the one before, the chain stands at each
-    occurrence of piece j: its count, else -1."""
+    pieces k and k+1 together, one value per document. Where every occurrence of piece k from some piece j on is
+    followed by the next (pairs[k] >= units[k]) and every one down from j is preceded by the one before, the chain
+    stands at each occurrence of piece j: its count, else -1."""
     n = len(units)
     size = len(units[0])
     sane = np.ones(size, dtype=bool)  # saturated frequencies (65,535 in one paragraph) prove nothing

@@ -567,7 +567,6 @@ def test_reported_score_agrees_with_the_order(html_index, corpus_index):
                 )
 
 
-
 @pytest.mark.parametrize("query", ["北约 OR 亚太", "北约 OR NATO", "双方 OR 中俄", "战略协作 OR 全面战略协作",
                                    "北约东扩 OR 联合国", "双方 重申", "世界 OR 和平 OR 发展", "\"国际关系\" OR 主权"])
 def test_proximity_decided_from_the_folded_text_gives_the_bonus_locating_every_clause_gives(corpus_index, query):
